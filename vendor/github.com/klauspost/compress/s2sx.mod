@@ -1,0 +1,4 @@
+module github.com/klauspost/compress
+
+go 1.19
+
