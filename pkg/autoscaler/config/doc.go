@@ -13,6 +13,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
+
 // Package config parses the config-autoscaler ConfigMap into an
 // autoscalerconfig.Config, applying upstream Knative's defaults and rejecting
 // values the autoscaler can not work with.
