@@ -41,6 +41,7 @@ import (
 	duckv1 "knative.dev/pkg/apis/duck/v1"
 	"knative.dev/pkg/network"
 
+	v1 "github.com/skiffhq/skiff/pkg/apis/duck/v1"
 	"github.com/skiffhq/skiff/pkg/broker"
 	"github.com/skiffhq/skiff/pkg/kncloudevents/attributes"
 )
@@ -54,16 +55,6 @@ const (
 	// maxResponseBytes bounds how much of a response body is kept; a reply
 	// event larger than this is not a sensible reply.
 	maxResponseBytes = 16 << 20
-)
-
-// FormatType selects how an event is encoded on the wire (DeliverySpec.format).
-type FormatType string
-
-const (
-	// DeliveryFormatBinary sends ce- headers and the data as the body.
-	DeliveryFormatBinary FormatType = "binary"
-	// DeliveryFormatJson sends the structured application/cloudevents+json form.
-	DeliveryFormatJson FormatType = "json"
 )
 
 // DispatchInfo describes the last HTTP exchange of a send.
@@ -88,7 +79,7 @@ type senderConfig struct {
 	deadLetterSink    *duckv1.Addressable
 	additionalHeaders http.Header
 	retryConfig       *RetryConfig
-	eventFormat       *FormatType
+	eventFormat       *v1.FormatType
 }
 
 // WithReply sends a response event to reply.
@@ -124,7 +115,7 @@ func WithHeader(header http.Header) SendOption {
 }
 
 // WithEventFormat forces binary or structured encoding.
-func WithEventFormat(format *FormatType) SendOption {
+func WithEventFormat(format *v1.FormatType) SendOption {
 	return func(sc *senderConfig) error {
 		sc.eventFormat = format
 		return nil
@@ -198,9 +189,9 @@ func (d *Dispatcher) send(ctx context.Context, ev *event.Event, destination duck
 
 	if config.eventFormat != nil {
 		switch *config.eventFormat {
-		case DeliveryFormatBinary:
+		case v1.DeliveryFormatBinary:
 			ctx = binding.WithForceBinary(ctx)
-		case DeliveryFormatJson:
+		case v1.DeliveryFormatJson:
 			ctx = binding.WithForceStructured(ctx)
 		}
 	}

@@ -34,6 +34,7 @@ import (
 	"knative.dev/pkg/apis"
 	duckv1 "knative.dev/pkg/apis/duck/v1"
 
+	v1 "github.com/skiffhq/skiff/pkg/apis/duck/v1"
 	"github.com/skiffhq/skiff/pkg/broker"
 	"github.com/skiffhq/skiff/pkg/kncloudevents/attributes"
 )
@@ -105,9 +106,9 @@ func testEvent() event.Event {
 
 // fastRetry retries with no wait so the tests do not depend on time.
 func fastRetry(n int) *RetryConfig {
-	rc, _ := RetryConfigFromDeliveryOptions(DeliveryOptions{
+	rc, _ := RetryConfigFromDeliverySpec(v1.DeliverySpec{
 		Retry:         ptrTo(int32(n)),
-		BackoffPolicy: ptrTo(BackoffPolicyLinear),
+		BackoffPolicy: ptrTo(v1.BackoffPolicyLinear),
 		BackoffDelay:  ptrTo("PT0S"),
 	})
 	return &rc
@@ -363,8 +364,8 @@ func TestCancelledSendSkipsDeadLetterSink(t *testing.T) {
 	})
 	dls := newRecorder(t, nil)
 	dlsAddr := dls.addressable()
-	rc, _ := RetryConfigFromDeliveryOptions(DeliveryOptions{
-		Retry: ptrTo(int32(10)), BackoffPolicy: ptrTo(BackoffPolicyLinear), BackoffDelay: ptrTo("PT1H"),
+	rc, _ := RetryConfigFromDeliverySpec(v1.DeliverySpec{
+		Retry: ptrTo(int32(10)), BackoffPolicy: ptrTo(v1.BackoffPolicyLinear), BackoffDelay: ptrTo("PT1H"),
 	})
 	_, err := NewDispatcher().SendEvent(ctx, testEvent(), sub.addressable(), WithRetryConfig(&rc), WithDeadLetterSink(&dlsAddr))
 	if err == nil {
@@ -377,9 +378,9 @@ func TestCancelledSendSkipsDeadLetterSink(t *testing.T) {
 
 func TestEventFormat(t *testing.T) {
 	for _, tc := range []struct {
-		format FormatType
+		format v1.FormatType
 		want   string
-	}{{DeliveryFormatJson, "application/cloudevents+json"}, {DeliveryFormatBinary, "text/plain"}} {
+	}{{v1.DeliveryFormatJson, "application/cloudevents+json"}, {v1.DeliveryFormatBinary, "text/plain"}} {
 		sub := newRecorder(t, nil)
 		f := tc.format
 		if _, err := NewDispatcher().SendEvent(context.Background(), testEvent(), sub.addressable(), WithEventFormat(&f)); err != nil {

@@ -25,17 +25,7 @@ import (
 	"time"
 
 	"github.com/skiffhq/skiff/pkg/apis/duck/period"
-)
-
-// BackoffPolicyType is the delivery backoff policy, spelled as upstream's
-// duck/v1 BackoffPolicyType ("linear" or "exponential").
-type BackoffPolicyType string
-
-const (
-	// BackoffPolicyLinear waits backoffDelay * n before the n-th retry.
-	BackoffPolicyLinear BackoffPolicyType = "linear"
-	// BackoffPolicyExponential waits backoffDelay * 2^n before the n-th retry.
-	BackoffPolicyExponential BackoffPolicyType = "exponential"
+	v1 "github.com/skiffhq/skiff/pkg/apis/duck/v1"
 )
 
 // CheckRetry decides, after each attempt, whether to try again. resp is nil
@@ -55,7 +45,7 @@ type RetryConfig struct {
 	// BackoffDelay and BackoffPolicy are copied from the DeliverySpec so a
 	// changed spec can be detected (functions cannot be compared).
 	BackoffDelay  *string
-	BackoffPolicy *BackoffPolicyType
+	BackoffPolicy *v1.BackoffPolicyType
 
 	CheckRetry CheckRetry
 	Backoff    Backoff
@@ -82,22 +72,12 @@ func NoRetries() RetryConfig {
 	return noRetries
 }
 
-// DeliveryOptions is the string form of a DeliverySpec's retry fields, as
-// they appear on the API (ISO-8601 durations). It lets this package build a
-// RetryConfig without importing the API types; RetryConfigFromDeliverySpec is
-// the converter from duck/v1 DeliverySpec.
-type DeliveryOptions struct {
-	Retry         *int32
-	BackoffPolicy *BackoffPolicyType
-	BackoffDelay  *string
-	Timeout       *string
-	RetryAfterMax *string
-}
-
-// RetryConfigFromDeliveryOptions builds the RetryConfig for a delivery spec.
+// RetryConfigFromDeliverySpec builds the RetryConfig for a delivery spec.
 // Retries use SelectiveRetry; backoff is linear (delay*n) or exponential
-// (delay*2^n) for retry n=1,2,..., as upstream.
-func RetryConfigFromDeliveryOptions(spec DeliveryOptions) (RetryConfig, error) {
+// (delay*2^n) for retry n=1,2,..., as upstream. The dead-letter sink and
+// format are not part of it: pass them with WithDeadLetterSink and
+// WithEventFormat.
+func RetryConfigFromDeliverySpec(spec v1.DeliverySpec) (RetryConfig, error) {
 	retryConfig := NoRetries()
 	retryConfig.CheckRetry = SelectiveRetry
 
@@ -113,11 +93,11 @@ func RetryConfigFromDeliveryOptions(spec DeliveryOptions) (RetryConfig, error) {
 			return retryConfig, fmt.Errorf("failed to parse Spec.BackoffDelay: %w", err)
 		}
 		switch *spec.BackoffPolicy {
-		case BackoffPolicyExponential:
+		case v1.BackoffPolicyExponential:
 			retryConfig.Backoff = func(attemptNum int, _ *http.Response) time.Duration {
 				return delay * time.Duration(math.Exp2(float64(attemptNum)))
 			}
-		case BackoffPolicyLinear:
+		case v1.BackoffPolicyLinear:
 			retryConfig.Backoff = func(attemptNum int, _ *http.Response) time.Duration {
 				return delay * time.Duration(attemptNum)
 			}

@@ -21,6 +21,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	v1 "github.com/skiffhq/skiff/pkg/apis/duck/v1"
 )
 
 func ptrTo[T any](v T) *T { return &v }
@@ -29,7 +31,7 @@ func TestRetryConfigFromDeliveryOptions(t *testing.T) {
 	const retry = 5
 	tests := []struct {
 		name          string
-		policy        BackoffPolicyType
+		policy        v1.BackoffPolicyType
 		delay         string
 		timeout       *string
 		retryAfterMax *string
@@ -39,43 +41,43 @@ func TestRetryConfigFromDeliveryOptions(t *testing.T) {
 		wantErr       bool
 	}{{
 		name:   "linear 2.5s",
-		policy: BackoffPolicyLinear,
+		policy: v1.BackoffPolicyLinear,
 		delay:  "PT2.5S",
 		wantBackoffs: []time.Duration{2500 * time.Millisecond, 5 * time.Second, 7500 * time.Millisecond,
 			10 * time.Second, 12500 * time.Millisecond},
 	}, {
 		name:         "exponential 1.5s",
-		policy:       BackoffPolicyExponential,
+		policy:       v1.BackoffPolicyExponential,
 		delay:        "PT1.5S",
 		wantBackoffs: []time.Duration{3 * time.Second, 6 * time.Second, 12 * time.Second, 24 * time.Second, 48 * time.Second},
 	}, {
 		name:         "exponential 0.5s with timeout",
-		policy:       BackoffPolicyExponential,
+		policy:       v1.BackoffPolicyExponential,
 		delay:        "PT0.5S",
 		timeout:      ptrTo("PT30S"),
 		wantBackoffs: []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second},
 		wantTimeout:  30 * time.Second,
 	}, {
 		name:          "retryAfterMax",
-		policy:        BackoffPolicyLinear,
+		policy:        v1.BackoffPolicyLinear,
 		delay:         "PT1S",
 		retryAfterMax: ptrTo("PT1M"),
 		wantBackoffs:  []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 4 * time.Second, 5 * time.Second},
 		wantMax:       ptrTo(time.Minute),
 	}, {
 		name:    "invalid backoff delay",
-		policy:  BackoffPolicyLinear,
+		policy:  v1.BackoffPolicyLinear,
 		delay:   "FOO",
 		wantErr: true,
 	}, {
 		name:    "invalid timeout",
-		policy:  BackoffPolicyLinear,
+		policy:  v1.BackoffPolicyLinear,
 		delay:   "PT1S",
 		timeout: ptrTo("1s"),
 		wantErr: true,
 	}, {
 		name:          "invalid retryAfterMax",
-		policy:        BackoffPolicyLinear,
+		policy:        v1.BackoffPolicyLinear,
 		delay:         "PT1S",
 		retryAfterMax: ptrTo("PP1"),
 		wantErr:       true,
@@ -87,7 +89,7 @@ func TestRetryConfigFromDeliveryOptions(t *testing.T) {
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rc, err := RetryConfigFromDeliveryOptions(DeliveryOptions{
+			rc, err := RetryConfigFromDeliverySpec(v1.DeliverySpec{
 				Retry:         ptrTo(int32(retry)),
 				BackoffPolicy: &tc.policy,
 				BackoffDelay:  &tc.delay,
@@ -122,7 +124,7 @@ func TestRetryConfigFromDeliveryOptions(t *testing.T) {
 }
 
 func TestNoRetriesWithoutPolicy(t *testing.T) {
-	rc, err := RetryConfigFromDeliveryOptions(DeliveryOptions{Retry: ptrTo(int32(3))})
+	rc, err := RetryConfigFromDeliverySpec(v1.DeliverySpec{Retry: ptrTo(int32(3))})
 	if err != nil {
 		t.Fatal(err)
 	}
