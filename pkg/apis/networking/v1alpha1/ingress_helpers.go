@@ -1,0 +1,51 @@
+/*
+Copyright 2026 The Skiff Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import "slices"
+
+// GetIngressTLSForVisibility returns the TLS entries covering all hosts of
+// the rules with the given visibility, so an implementation can pick the
+// certificates for its external and its cluster-local listeners.
+func (i *Ingress) GetIngressTLSForVisibility(visibility IngressVisibility) []IngressTLS {
+	ingressTLS := make([]IngressTLS, 0, len(i.Spec.TLS))
+	if len(i.Spec.TLS) == 0 {
+		return ingressTLS
+	}
+	for _, rule := range i.Spec.Rules {
+		if rule.Visibility != visibility {
+			continue
+		}
+		if len(rule.Hosts) == 0 {
+			// As upstream: a host-less rule ends the search.
+			return ingressTLS
+		}
+		for _, tls := range i.Spec.TLS {
+			coversAll := true
+			for _, h := range rule.Hosts {
+				if !slices.Contains(tls.Hosts, h) {
+					coversAll = false
+					break
+				}
+			}
+			if coversAll {
+				ingressTLS = append(ingressTLS, tls)
+			}
+		}
+	}
+	return ingressTLS
+}
