@@ -145,5 +145,5 @@ func (r *reporter) generateTag(args *ReportArgs, responseCode int) (context.Cont
 // NoopReporter discards measurements (tests, benchmarks of other parts).
 type NoopReporter struct{}
 
-func (NoopReporter) ReportEventCount(*ReportArgs, int) error                      { return nil }
+func (NoopReporter) ReportEventCount(*ReportArgs, int) error                       { return nil }
 func (NoopReporter) ReportEventDispatchTime(*ReportArgs, int, time.Duration) error { return nil }
