@@ -38,7 +38,7 @@ func (b *Broker) Validate(ctx context.Context) *apis.FieldError {
 
 	var errs *apis.FieldError
 	if bc, ok := b.GetAnnotations()[BrokerClassAnnotationKey]; !ok || bc == "" {
-		errs = errs.Also(apis.ErrMissingField(apis.CurrentField).ViaKey(BrokerClassAnnotationKey).ViaField("metadata", "annotations"))
+		errs = errs.Also(viaAnnotation(apis.ErrMissingField(apis.CurrentField), BrokerClassAnnotationKey))
 	}
 
 	withNS := determineNamespaceAllowance(ctx, cfg.Defaults)
@@ -101,11 +101,11 @@ func (b *Broker) CheckImmutableFields(_ context.Context, original *Broker) *apis
 
 	oldClass, newClass := original.GetAnnotations()[BrokerClassAnnotationKey], b.GetAnnotations()[BrokerClassAnnotationKey]
 	if diff, _ := kmp.ShortDiff(oldClass, newClass); diff != "" {
-		errs = errs.Also((&apis.FieldError{
+		errs = errs.Also(viaAnnotation(&apis.FieldError{
 			Message: "Immutable annotations changed (-old +new)",
 			Paths:   []string{apis.CurrentField},
 			Details: diff,
-		}).ViaKey(BrokerClassAnnotationKey).ViaField("metadata", "annotations"))
+		}, BrokerClassAnnotationKey))
 	}
 	return errs
 }

@@ -90,7 +90,7 @@ func (t *Trigger) CheckImmutableFields(_ context.Context, original *Trigger) *ap
 	} else if diff != "" {
 		return &apis.FieldError{
 			Message: "Immutable fields changed (-old +new)",
-			Paths:   []string{"spec", "broker"},
+			Paths:   []string{"spec.broker"},
 			Details: diff,
 		}
 	}
@@ -108,7 +108,7 @@ func GetObjRefFromDependencyAnnotation(dependencyAnnotation string) (corev1.Obje
 
 func (t *Trigger) validateAnnotation(errs *apis.FieldError, annotation string, function func(string) *apis.FieldError) *apis.FieldError {
 	if annotationValue, ok := t.GetAnnotations()[annotation]; ok {
-		errs = errs.Also(function(annotationValue).ViaKey(annotation).ViaField("metadata", "annotations"))
+		errs = errs.Also(viaAnnotation(function(annotationValue), annotation))
 	}
 	return errs
 }
@@ -233,7 +233,7 @@ func ValidateSubscriptionAPIFilter(ctx context.Context, filter *SubscriptionsAPI
 // ValidateOneOf rejects a filter that sets more than one dialect.
 func ValidateOneOf(filter *SubscriptionsAPIFilter) *apis.FieldError {
 	if filter != nil && countDialects(filter) > 1 {
-		return apis.ErrGeneric("multiple dialects found, filters can have only one dialect set")
+		return apis.ErrGeneric("multiple dialects found, filters can have only one dialect set", apis.CurrentField)
 	}
 	return nil
 }

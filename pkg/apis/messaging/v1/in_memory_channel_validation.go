@@ -37,9 +37,9 @@ func (imc *InMemoryChannel) Validate(ctx context.Context) *apis.FieldError {
 
 	if scope, ok := imc.Annotations[eventing.ScopeAnnotationKey]; ok {
 		if scope != eventing.ScopeNamespace && scope != eventing.ScopeCluster {
-			iv := apis.ErrInvalidValue(scope, "")
+			iv := apis.ErrInvalidValue(scope, apis.CurrentField)
 			iv.Details = "expected either 'cluster' or 'namespace'"
-			errs = errs.Also(iv.ViaFieldKey("annotations", eventing.ScopeAnnotationKey).ViaField("metadata"))
+			errs = errs.Also(viaAnnotation(iv, eventing.ScopeAnnotationKey))
 		}
 	}
 
