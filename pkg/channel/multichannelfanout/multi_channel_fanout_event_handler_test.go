@@ -484,4 +484,3 @@ func waitCompletions(t *testing.T, h *EventHandler, want uint64) {
 		time.Sleep(time.Millisecond)
 	}
 }
-
