@@ -1,0 +1,24 @@
+/*
+Copyright 2026 The Skiff Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// +k8s:deepcopy-gen=package
+// +groupName=autoscaling.internal.knative.dev
+
+// Package v1alpha1 holds the autoscaling.internal.knative.dev/v1alpha1 API:
+// PodAutoscaler, through which a Revision asks an autoscaler class (KPA by
+// default) to size its Deployment, and Metric, which tells the autoscaler's
+// collector what to scrape. Field-compatible with knative.dev/serving (1.17).
+package v1alpha1
