@@ -41,6 +41,9 @@ var depCondSet = apis.NewLivingConditionSet(
 // TransformDeploymentStatus turns a Deployment's status into a duckv1.Status
 // following Knative's condition conventions, so a Revision can propagate a
 // single happy (or failed) Ready condition from it.
+//
+// Messages copied from other objects are passed as "%s" arguments, not as
+// format strings, so a '%' in them survives (upstream mangles it).
 func TransformDeploymentStatus(ds *appsv1.DeploymentStatus) *duckv1.Status {
 	s := &duckv1.Status{}
 	m := depCondSet.Manage(s)
@@ -61,18 +64,18 @@ func TransformDeploymentStatus(ds *appsv1.DeploymentStatus) *duckv1.Status {
 			case appsv1.DeploymentProgressing:
 				switch cond.Status {
 				case corev1.ConditionUnknown:
-					m.MarkUnknown(DeploymentConditionProgressing, cond.Reason, cond.Message)
+					m.MarkUnknown(DeploymentConditionProgressing, cond.Reason, "%s", cond.Message)
 				case corev1.ConditionTrue:
 					m.MarkTrue(DeploymentConditionProgressing)
 				case corev1.ConditionFalse:
-					m.MarkFalse(DeploymentConditionProgressing, cond.Reason, cond.Message)
+					m.MarkFalse(DeploymentConditionProgressing, cond.Reason, "%s", cond.Message)
 				}
 			case appsv1.DeploymentReplicaFailure:
 				switch cond.Status {
 				case corev1.ConditionUnknown:
-					m.MarkUnknown(DeploymentConditionReplicaSetReady, cond.Reason, cond.Message)
+					m.MarkUnknown(DeploymentConditionReplicaSetReady, cond.Reason, "%s", cond.Message)
 				case corev1.ConditionTrue:
-					m.MarkFalse(DeploymentConditionReplicaSetReady, cond.Reason, cond.Message)
+					m.MarkFalse(DeploymentConditionReplicaSetReady, cond.Reason, "%s", cond.Message)
 				case corev1.ConditionFalse:
 					m.MarkTrue(DeploymentConditionReplicaSetReady)
 				}
