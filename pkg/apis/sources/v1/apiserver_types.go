@@ -22,6 +22,8 @@ import (
 	"knative.dev/pkg/apis"
 	duckv1 "knative.dev/pkg/apis/duck/v1"
 	"knative.dev/pkg/kmeta"
+
+	eventingv1 "github.com/skiffhq/skiff/pkg/apis/eventing/v1"
 )
 
 // +genclient
@@ -84,54 +86,14 @@ type ApiServerSourceSpec struct {
 	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
 
 	// Filters is an experimental field that conforms to the CNCF CloudEvents
-	// Subscriptions API. It is accepted only when the
-	// new-apiserversource-filters feature is enabled, which it is not by
-	// default; see ApiServerSourceSpec.Validate.
+	// Subscriptions API. It's an array of filter expressions that evaluate to
+	// true or false. If any filter expression in the array evaluates to false,
+	// the event MUST NOT be sent to the Sink. If all the filter expressions in
+	// the array evaluate to true, the event MUST be attempted to be delivered.
+	// Absence of a filter or empty array implies a value of true. Accepted
+	// only when the new-apiserversource-filters feature is enabled.
 	// +optional
-	Filters []SubscriptionsAPIFilter `json:"filters,omitempty"`
-}
-
-// SubscriptionsAPIFilter allows defining a filter expression using CloudEvents
-// Subscriptions API. If multiple filters are specified, then the same
-// semantics of SubscriptionsAPIFilter.All is applied. If no filter dialect or
-// empty object is specified, then the filter always accept the events.
-//
-// It has the same fields and JSON form as eventing.knative.dev/v1's
-// SubscriptionsAPIFilter (Trigger.spec.filters).
-type SubscriptionsAPIFilter struct {
-	// All evaluates to true if all the nested expressions evaluate to true.
-	// It must contain at least one filter expression.
-	// +optional
-	All []SubscriptionsAPIFilter `json:"all,omitempty"`
-
-	// Any evaluates to true if at least one of the nested expressions evaluates
-	// to true. It must contain at least one filter expression.
-	// +optional
-	Any []SubscriptionsAPIFilter `json:"any,omitempty"`
-
-	// Not evaluates to true if the nested expression evaluates to false.
-	// +optional
-	Not *SubscriptionsAPIFilter `json:"not,omitempty"`
-
-	// Exact evaluates to true if the values of the matching CloudEvents
-	// attributes all exactly match the associated value (case-sensitive).
-	// +optional
-	Exact map[string]string `json:"exact,omitempty"`
-
-	// Prefix evaluates to true if the values of the matching CloudEvents
-	// attributes all start with the associated value (case-sensitive).
-	// +optional
-	Prefix map[string]string `json:"prefix,omitempty"`
-
-	// Suffix evaluates to true if the values of the matching CloudEvents
-	// attributes all end with the associated value (case-sensitive).
-	// +optional
-	Suffix map[string]string `json:"suffix,omitempty"`
-
-	// CESQL is a CloudEvents SQL expression that will be evaluated to true or
-	// false against each CloudEvent.
-	// +optional
-	CESQL string `json:"cesql,omitempty"`
+	Filters []eventingv1.SubscriptionsAPIFilter `json:"filters,omitempty"`
 }
 
 // ApiServerSourceStatus defines the observed state of ApiServerSource.

@@ -23,6 +23,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"knative.dev/pkg/apis"
+
+	eventingv1 "github.com/skiffhq/skiff/pkg/apis/eventing/v1"
+	"github.com/skiffhq/skiff/pkg/apis/feature"
 )
 
 const (
@@ -72,12 +75,20 @@ func (ss *ApiServerSourceSpec) Validate(ctx context.Context) *apis.FieldError {
 		}
 	}
 
-	// Skiff has no new-apiserversource-filters feature flag; it behaves as
-	// upstream does with the flag at its default (disabled).
-	if len(ss.Filters) != 0 {
-		errs = errs.Also(apis.ErrGeneric("Filters is not empty but the NewAPIServerFilters feature is disabled.", "filters"))
+	return errs.Also(validateFilters(ctx, ss.Filters))
+}
+
+// validateFilters accepts filters only with the new-apiserversource-filters
+// feature enabled (it is disabled by default), then checks each expression
+// as a Trigger's.
+func validateFilters(ctx context.Context, filters []eventingv1.SubscriptionsAPIFilter) *apis.FieldError {
+	if !feature.FromContext(ctx).IsEnabled(feature.NewAPIServerFilters) {
+		if len(filters) != 0 {
+			return apis.ErrGeneric("Filters is not empty but the NewAPIServerFilters feature is disabled.", "filters")
+		}
+		return nil
 	}
-	return errs
+	return eventingv1.ValidateSubscriptionAPIFiltersList(ctx, filters).ViaField("filters")
 }
 
 // validateAPIVersionKind requires a parseable, non-empty apiVersion and a

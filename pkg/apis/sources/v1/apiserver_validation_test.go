@@ -22,6 +22,9 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	duckv1 "knative.dev/pkg/apis/duck/v1"
+
+	eventingv1 "github.com/skiffhq/skiff/pkg/apis/eventing/v1"
+	"github.com/skiffhq/skiff/pkg/apis/feature"
 )
 
 func TestApiServerSourceValidation(t *testing.T) {
@@ -39,9 +42,10 @@ func TestApiServerSourceValidation(t *testing.T) {
 	}
 
 	tests := []struct {
-		name string
-		spec ApiServerSourceSpec
-		want *wantErr
+		name    string
+		filters bool // enable new-apiserversource-filters
+		spec    ApiServerSourceSpec
+		want    *wantErr
 	}{{
 		name: "valid: reference mode",
 		spec: valid(nil),
@@ -116,9 +120,30 @@ func TestApiServerSourceValidation(t *testing.T) {
 	}, {
 		name: "filters need a feature Skiff keeps disabled",
 		spec: valid(func(s *ApiServerSourceSpec) {
-			s.Filters = []SubscriptionsAPIFilter{{Exact: map[string]string{"type": "dev.knative.apiserver.resource.add"}}}
+			s.Filters = []eventingv1.SubscriptionsAPIFilter{{Exact: map[string]string{"type": "dev.knative.apiserver.resource.add"}}}
 		}),
 		want: &wantErr{paths: []string{"spec.filters"}, message: "NewAPIServerFilters feature is disabled"},
+	}, {
+		name:    "filters with the feature enabled",
+		filters: true,
+		spec: valid(func(s *ApiServerSourceSpec) {
+			s.Filters = []eventingv1.SubscriptionsAPIFilter{
+				{Exact: map[string]string{"type": "dev.knative.apiserver.resource.add"}},
+				{Any: []eventingv1.SubscriptionsAPIFilter{{Prefix: map[string]string{"source": "/apis"}}}},
+				{CESQL: "type = 'dev.knative.apiserver.ref.add'"},
+			}
+		}),
+	}, {
+		name:    "bad filters with the feature enabled",
+		filters: true,
+		spec: valid(func(s *ApiServerSourceSpec) {
+			s.Filters = []eventingv1.SubscriptionsAPIFilter{
+				{Exact: map[string]string{"type": "a"}},
+				{Exact: map[string]string{"type": "a"}, Prefix: map[string]string{"source": "b"}},
+				{All: []eventingv1.SubscriptionsAPIFilter{{CESQL: "type = = ("}}},
+			}
+		}),
+		want: &wantErr{paths: []string{"spec.filters[1]", "spec.filters[2].all[0].cesql"}},
 	}, {
 		name: "every error reported",
 		spec: ApiServerSourceSpec{EventMode: "x", Resources: []APIVersionKindSelector{{}}},
@@ -127,8 +152,12 @@ func TestApiServerSourceValidation(t *testing.T) {
 
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			if tc.filters {
+				ctx = feature.ToContext(ctx, feature.Flags{feature.NewAPIServerFilters: feature.Enabled})
+			}
 			src := &ApiServerSource{Spec: tc.spec}
-			checkFieldError(t, src.Validate(context.Background()), tc.want)
+			checkFieldError(t, src.Validate(ctx), tc.want)
 		})
 	}
 }
