@@ -26,8 +26,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	netstats "knative.dev/networking/pkg/http/stats"
 	clocktest "k8s.io/utils/clock/testing"
+	netstats "knative.dev/networking/pkg/http/stats"
 
 	"github.com/skiffhq/skiff/pkg/autoscaler/metrics"
 )
