@@ -19,19 +19,19 @@ package channel
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 
-	"github.com/cloudevents/sdk-go/v2/binding"
 	"github.com/cloudevents/sdk-go/v2/event"
-	cehttp "github.com/cloudevents/sdk-go/v2/protocol/http"
 	"go.uber.org/zap"
 
 	"github.com/skiffhq/skiff/pkg/kncloudevents"
 )
 
 // DefaultMaxEventBytes bounds a request body a channel accepts.
-const DefaultMaxEventBytes = 4 << 20
+const DefaultMaxEventBytes = kncloudevents.DefaultMaxEventBytes
+
+// ReadEvent is kncloudevents.ReadEvent.
+var ReadEvent = kncloudevents.ReadEvent
 
 // EventReceiverFunc handles one accepted event. Returning nil answers 202;
 // an *UnknownChannelError answers 404; anything else 500.
@@ -176,35 +176,4 @@ func (r *EventReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusAccepted)
-}
-
-// ReadEvent parses and validates the CloudEvent in req (binary or
-// structured mode), limiting the body to maxBytes (0: no limit). On failure
-// it returns the status to answer (400 or 413) and an error whose text is the
-// reason given to the client.
-func ReadEvent(req *http.Request, maxBytes int64) (*event.Event, int, error) {
-	if maxBytes > 0 {
-		if req.ContentLength > maxBytes {
-			return nil, http.StatusRequestEntityTooLarge,
-				fmt.Errorf("event of %d bytes exceeds the limit of %d bytes", req.ContentLength, maxBytes)
-		}
-		req.Body = http.MaxBytesReader(nil, req.Body, maxBytes)
-	}
-	msg := cehttp.NewMessageFromHttpRequest(req)
-	defer msg.Finish(nil)
-	if msg.ReadEncoding() == binding.EncodingUnknown {
-		return nil, http.StatusBadRequest, errors.New("request is not a CloudEvent: no ce-specversion header and no CloudEvents content type")
-	}
-	ev, err := binding.ToEvent(req.Context(), msg)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("event exceeds the limit of %d bytes", maxBytes)
-		}
-		return nil, http.StatusBadRequest, fmt.Errorf("malformed CloudEvent: %w", err)
-	}
-	if err := ev.Validate(); err != nil {
-		return nil, http.StatusBadRequest, fmt.Errorf("invalid CloudEvent: %w", err)
-	}
-	return ev, 0, nil
 }

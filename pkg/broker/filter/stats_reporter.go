@@ -1,0 +1,189 @@
+/*
+Copyright 2026 The Skiff Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package filter
+
+import (
+	"context"
+	"log"
+	"strconv"
+	"time"
+
+	"go.opencensus.io/resource"
+	"go.opencensus.io/stats"
+	"go.opencensus.io/stats/view"
+	"go.opencensus.io/tag"
+	"knative.dev/pkg/metrics"
+	"knative.dev/pkg/metrics/metricskey"
+
+	"github.com/skiffhq/skiff/pkg/broker"
+)
+
+// anyValue is the filter_type tag when the trigger does not filter on type.
+const anyValue = "any"
+
+var (
+	// eventCountM counts events received by a Trigger, by response code.
+	eventCountM = stats.Int64(
+		"event_count",
+		"Number of events received by a Trigger",
+		stats.UnitDimensionless,
+	)
+
+	// dispatchTimeInMsecM records the time spent dispatching an event to a
+	// Trigger subscriber, in milliseconds.
+	dispatchTimeInMsecM = stats.Float64(
+		"event_dispatch_latencies",
+		"The time spent dispatching an event to a Trigger subscriber",
+		stats.UnitMilliseconds,
+	)
+
+	// processingTimeInMsecM records the time between arrival at the Broker
+	// and the dispatch to the Trigger subscriber.
+	processingTimeInMsecM = stats.Float64(
+		"event_processing_latencies",
+		"The time spent processing an event before it is dispatched to a Trigger subscriber",
+		stats.UnitMilliseconds,
+	)
+
+	triggerFilterTypeKey          = tag.MustNewKey(broker.LabelFilterType)
+	triggerFilterRequestTypeKey   = tag.MustNewKey("filter_request_type")
+	triggerFilterRequestSchemeKey = tag.MustNewKey(broker.LabelEventScheme)
+	responseCodeKey               = tag.MustNewKey(broker.LabelResponseCode)
+	responseCodeClassKey          = tag.MustNewKey(broker.LabelResponseCodeClass)
+)
+
+// ReportArgs are the tags of one filter measurement.
+type ReportArgs struct {
+	ns            string
+	trigger       string
+	broker        string
+	filterType    string
+	requestType   string
+	requestScheme string
+}
+
+// StatsReporter reports filter metrics with upstream's names and tags.
+type StatsReporter interface {
+	ReportEventCount(args *ReportArgs, responseCode int) error
+	ReportEventDispatchTime(args *ReportArgs, responseCode int, d time.Duration) error
+	ReportEventProcessingTime(args *ReportArgs, d time.Duration) error
+}
+
+func init() {
+	register()
+}
+
+func register() {
+	withCode := []tag.Key{triggerFilterTypeKey, triggerFilterRequestTypeKey, triggerFilterRequestSchemeKey,
+		responseCodeKey, responseCodeClassKey, broker.UniqueTagKey, broker.ContainerTagKey}
+	withoutCode := []tag.Key{triggerFilterTypeKey, triggerFilterRequestTypeKey, triggerFilterRequestSchemeKey,
+		broker.UniqueTagKey, broker.ContainerTagKey}
+	if err := metrics.RegisterResourceView(
+		&view.View{
+			Description: eventCountM.Description(),
+			Measure:     eventCountM,
+			Aggregation: view.Count(),
+			TagKeys:     withCode,
+		},
+		&view.View{
+			Description: dispatchTimeInMsecM.Description(),
+			Measure:     dispatchTimeInMsecM,
+			Aggregation: view.Distribution(metrics.Buckets125(1, 10000)...),
+			TagKeys:     withCode,
+		},
+		&view.View{
+			Description: processingTimeInMsecM.Description(),
+			Measure:     processingTimeInMsecM,
+			Aggregation: view.Distribution(metrics.Buckets125(1, 10000)...),
+			TagKeys:     withoutCode,
+		},
+	); err != nil {
+		log.Printf("failed to register opencensus views, %s", err)
+	}
+}
+
+type reporter struct {
+	container  string
+	uniqueName string
+}
+
+// NewStatsReporter creates a reporter that collects and reports filter metrics.
+func NewStatsReporter(container, uniqueName string) StatsReporter {
+	return &reporter{container: container, uniqueName: uniqueName}
+}
+
+func (r *reporter) ReportEventCount(args *ReportArgs, responseCode int) error {
+	ctx, err := r.generateTag(args,
+		tag.Insert(responseCodeKey, strconv.Itoa(responseCode)),
+		tag.Insert(responseCodeClassKey, metrics.ResponseCodeClass(responseCode)))
+	if err != nil {
+		return err
+	}
+	metrics.Record(ctx, eventCountM.M(1))
+	return nil
+}
+
+func (r *reporter) ReportEventDispatchTime(args *ReportArgs, responseCode int, d time.Duration) error {
+	ctx, err := r.generateTag(args,
+		tag.Insert(responseCodeKey, strconv.Itoa(responseCode)),
+		tag.Insert(responseCodeClassKey, metrics.ResponseCodeClass(responseCode)))
+	if err != nil {
+		return err
+	}
+	metrics.Record(ctx, dispatchTimeInMsecM.M(float64(d)/float64(time.Millisecond)))
+	return nil
+}
+
+func (r *reporter) ReportEventProcessingTime(args *ReportArgs, d time.Duration) error {
+	ctx, err := r.generateTag(args)
+	if err != nil {
+		return err
+	}
+	metrics.Record(ctx, processingTimeInMsecM.M(float64(d)/float64(time.Millisecond)))
+	return nil
+}
+
+func (r *reporter) generateTag(args *ReportArgs, tags ...tag.Mutator) (context.Context, error) {
+	ctx := metricskey.WithResource(context.Background(), resource.Resource{
+		Type: broker.ResourceTypeKnativeTrigger,
+		Labels: map[string]string{
+			broker.LabelNamespaceName: args.ns,
+			broker.LabelBrokerName:    args.broker,
+			broker.LabelTriggerName:   args.trigger,
+		},
+	})
+	return tag.New(ctx, append(tags,
+		tag.Insert(broker.ContainerTagKey, r.container),
+		tag.Insert(broker.UniqueTagKey, r.uniqueName),
+		tag.Insert(triggerFilterTypeKey, valueOrAny(args.filterType)),
+		tag.Insert(triggerFilterRequestTypeKey, args.requestType),
+		tag.Insert(triggerFilterRequestSchemeKey, args.requestScheme),
+	)...)
+}
+
+func valueOrAny(v string) string {
+	if v != "" {
+		return v
+	}
+	return anyValue
+}
+
+type noopReporter struct{}
+
+func (noopReporter) ReportEventCount(*ReportArgs, int) error                       { return nil }
+func (noopReporter) ReportEventDispatchTime(*ReportArgs, int, time.Duration) error { return nil }
+func (noopReporter) ReportEventProcessingTime(*ReportArgs, time.Duration) error    { return nil }
