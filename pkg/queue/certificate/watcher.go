@@ -37,7 +37,9 @@ const CertReloadMessage = "Certificate and/or key have changed on disk and were 
 // valid pair to TLS handshakes.
 type CertWatcher struct {
 	certPath, keyPath string
-	certPEM, keyPEM   []byte
+
+	mu              sync.Mutex // guards the last loaded contents
+	certPEM, keyPEM []byte
 
 	certificate atomic.Pointer[tls.Certificate]
 
@@ -92,6 +94,8 @@ func (cw *CertWatcher) watch(interval time.Duration) {
 // loadCert reads the pair and installs it if it changed. A broken new pair
 // keeps the old one in service.
 func (cw *CertWatcher) loadCert() (bool, error) {
+	cw.mu.Lock()
+	defer cw.mu.Unlock()
 	certPEM, err := os.ReadFile(cw.certPath)
 	if err != nil {
 		return false, fmt.Errorf("failed to load certificate file in %s: %w", cw.certPath, err)
