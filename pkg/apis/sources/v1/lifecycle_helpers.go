@@ -37,9 +37,9 @@ func propagateDeploymentAvailability(m apis.ConditionManager, t apis.ConditionTy
 			case corev1.ConditionTrue:
 				m.MarkTrue(t)
 			case corev1.ConditionFalse:
-				m.MarkFalse(t, cond.Reason, cond.Message)
+				m.MarkFalse(t, cond.Reason, "%s", cond.Message)
 			default:
-				m.MarkUnknown(t, cond.Reason, cond.Message)
+				m.MarkUnknown(t, cond.Reason, "%s", cond.Message)
 			}
 			return
 		}

@@ -33,7 +33,7 @@ func deployment(status corev1.ConditionStatus) *appsv1.Deployment {
 			Type:    appsv1.DeploymentAvailable,
 			Status:  status,
 			Reason:  "MinimumReplicas" + string(status),
-			Message: "replicas: " + string(status),
+			Message: "100% of replicas: " + string(status),
 		}}
 	}
 	return d

@@ -169,3 +169,13 @@ func TestPingSourceMarkSinkRecordsAddress(t *testing.T) {
 		t.Error("SourceStatus after MarkSink (-want, +got):", diff)
 	}
 }
+
+// Deployment messages are copied verbatim, not used as format strings.
+func TestPropagateDeploymentAvailabilityKeepsMessage(t *testing.T) {
+	s := &PingSourceStatus{}
+	s.InitializeConditions()
+	s.PropagateDeploymentAvailability(deployment(corev1.ConditionFalse))
+	if got, want := s.GetCondition(PingSourceConditionDeployed).Message, "100% of replicas: False"; got != want {
+		t.Errorf("Deployed message = %q, want %q", got, want)
+	}
+}
