@@ -30,6 +30,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"k8s.io/client-go/discovery"
+
 	"github.com/skiffhq/skiff/pkg/local/cluster"
 	"github.com/skiffhq/skiff/pkg/local/hostnet"
 )
@@ -82,13 +84,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if errors.As(err, &ee) {
 			return ee.ExitCode() // kubectl already printed why
 		}
-		if errors.Is(err, flag.ErrHelp) {
-			return 2
+		var ue usageError
+		if errors.As(err, &ue) {
+			return 2 // the flag package already printed the problem and the flags
 		}
 		fmt.Fprintf(stderr, "skiff %s: %v\n", args[0], err)
 		return 1
 	}
 	return 0
+}
+
+// usageError is a command-line mistake; run exits 2 without repeating it.
+type usageError struct{ error }
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected arguments: %v\n", fs.Args())
+		return usageError{fmt.Errorf("unexpected arguments %v", fs.Args())}
+	}
+	return nil
 }
 
 func home() (string, error) {
@@ -113,7 +130,7 @@ func up(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	etcdPeerPort := fs.Int("etcd-peer-port", 0, "etcd peer port")
 	kcmPort := fs.Int("controller-manager-port", 0, "kube-controller-manager port")
 	schedPort := fs.Int("scheduler-port", 0, "kube-scheduler port")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	begin := time.Now()
@@ -225,7 +242,7 @@ func applyConfig(ctx context.Context, kubeconfigPath, configDir string, out io.W
 func down(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("down", flag.ContinueOnError)
 	removeNet := fs.Bool("remove-network", false, "also delete the skiff0 bridge and the service-CIDR blackhole route")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	dir, err := home()
@@ -252,7 +269,7 @@ func down(args []string, stdout io.Writer) error {
 
 func status(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	dir, err := home()
@@ -282,7 +299,11 @@ func status(args []string, stdout io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Name, state, pid, rss, c.Log)
 	}
 	tw.Flush()
-	fmt.Fprintf(stdout, "\napiserver  %s\nkubeconfig %s\n", st.URL, st.Kubeconfig)
+	health := "stopped"
+	if up > 0 {
+		health = apiserverHealth(st.Kubeconfig)
+	}
+	fmt.Fprintf(stdout, "\napiserver  %s (%s)\nkubeconfig %s\n", st.URL, health, st.Kubeconfig)
 	if up > 0 {
 		fmt.Fprintf(stdout, "total RSS  %d MiB\n", total>>20)
 	}
@@ -292,7 +313,7 @@ func status(args []string, stdout io.Writer) error {
 func kubeconfig(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("kubeconfig", flag.ContinueOnError)
 	printContent := fs.Bool("print", false, "print the kubeconfig's content instead of its path")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	dir, err := home()
@@ -344,7 +365,7 @@ func kubectl(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 func buildControlPlane(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("build-controlplane", flag.ContinueOnError)
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	begin := time.Now()
@@ -354,4 +375,22 @@ func buildControlPlane(ctx context.Context, args []string, stdout io.Writer) err
 	}
 	fmt.Fprintf(stdout, "Control-plane binaries ready in %s (%.1fs)\n", bins.Dir, time.Since(begin).Seconds())
 	return nil
+}
+
+// apiserverHealth asks /readyz through the admin kubeconfig.
+func apiserverHealth(kubeconfigPath string) string {
+	cfg, err := cluster.RESTConfigFromKubeconfig(kubeconfigPath)
+	if err != nil {
+		return err.Error()
+	}
+	cfg.Timeout = 5 * time.Second
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return err.Error()
+	}
+	body, err := dc.RESTClient().Get().AbsPath("/readyz").DoRaw(context.Background())
+	if err != nil {
+		return "not ready: " + err.Error()
+	}
+	return strings.TrimSpace(string(body))
 }

@@ -528,6 +528,9 @@ func waitReady(ctx context.Context, p *process, check func() error) error {
 		case <-p.done:
 			return fmt.Errorf("%s exited before becoming ready (%v); %s", p.name, p.err, p.logTail())
 		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.Canceled) {
+				return fmt.Errorf("interrupted while waiting for %s: %w", p.name, ctx.Err())
+			}
 			return fmt.Errorf("%s not ready: %w (last check: %v); %s", p.name, ctx.Err(), last, p.logTail())
 		case <-time.After(100 * time.Millisecond):
 		}
@@ -549,9 +552,23 @@ func checkHTTP(ctx context.Context, url string, tc *tls.Config) error {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s: %s", url, resp.Status, strings.TrimSpace(string(body)))
+		return fmt.Errorf("GET %s: %s: %s", url, resp.Status, failingChecks(string(body)))
 	}
 	return nil
+}
+
+// failingChecks keeps only the failing "[-]" lines of a verbose /readyz or /healthz body.
+func failingChecks(body string) string {
+	var failed []string
+	for _, l := range strings.Split(body, "\n") {
+		if strings.HasPrefix(l, "[-]") {
+			failed = append(failed, l)
+		}
+	}
+	if len(failed) == 0 {
+		return strings.TrimSpace(body)
+	}
+	return strings.Join(failed, "; ")
 }
 
 func checkEtcd(ctx context.Context, base string) error {

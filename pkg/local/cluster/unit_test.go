@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -315,5 +316,80 @@ func TestBuildLock(t *testing.T) {
 	defer u()
 	if _, err := lockFile(ctx, path, nil, "x"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("lock wait with an expired context = %v, want DeadlineExceeded", err)
+	}
+}
+
+// withTinyModule points the builder at a two-binary module with no dependencies, so the
+// real build code (lock, go list, go build, progress, stamp, reuse) runs in seconds.
+func withTinyModule(t *testing.T, etcdMain string) (src, cache string) {
+	t.Helper()
+	saved := buildTargets
+	buildTargets = []struct{ name, pkg string }{{Etcd, "./cmd/etcd"}, {Kubectl, "./cmd/kubectl"}}
+	t.Cleanup(func() { buildTargets = saved })
+	src, cache = t.TempDir(), t.TempDir()
+	mod := filepath.Join(src, ModuleDir)
+	for path, body := range map[string]string{
+		"go.mod":              "module tiny\n\ngo 1.22\n",
+		"cmd/etcd/main.go":    etcdMain,
+		"cmd/kubectl/main.go": "package main\n\nfunc main() { println(\"kubectl\") }\n",
+	} {
+		os.MkdirAll(filepath.Dir(filepath.Join(mod, path)), 0o755)
+		if err := os.WriteFile(filepath.Join(mod, path), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return src, filepath.Join(cache, "cp")
+}
+
+func TestBuildOnceThenReuse(t *testing.T) {
+	src, cache := withTinyModule(t, "package main\n\nfunc main() { println(\"etcd\") }\n")
+	opts := BuildOptions{SourceRoot: src, CacheDir: cache}
+
+	// Parallel callers: one builds, the other waits for the lock and reuses the result.
+	var outs [2]bytes.Buffer
+	errs := make(chan error, 2)
+	for i := range outs {
+		go func(i int) {
+			o := opts
+			o.Out = &outs[i]
+			_, err := EnsureBinaries(context.Background(), o)
+			errs <- err
+		}(i)
+	}
+	for range outs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	both := outs[0].String() + outs[1].String()
+	if n := strings.Count(both, "Building the control plane"); n != 1 {
+		t.Errorf("%d builds for 2 parallel callers, want 1:\n%s", n, both)
+	}
+	bins, err := FindBinaries(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(bins.Path(Etcd)).CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "etcd" {
+		t.Errorf("built etcd printed %q, %v", out, err)
+	}
+	var again bytes.Buffer
+	start := time.Now()
+	if _, err := EnsureBinaries(context.Background(), BuildOptions{SourceRoot: src, CacheDir: cache, Out: &again}); err != nil {
+		t.Fatal(err)
+	}
+	if again.Len() != 0 || time.Since(start) > 5*time.Second {
+		t.Errorf("warm EnsureBinaries took %s and printed %q, want an immediate silent reuse", time.Since(start), again.String())
+	}
+}
+
+func TestBuildFailureNamesLog(t *testing.T) {
+	src, cache := withTinyModule(t, "package main\n\nfunc main() { undefinedThing() }\n")
+	_, err := EnsureBinaries(context.Background(), BuildOptions{SourceRoot: src, CacheDir: cache})
+	logPath := filepath.Join(cache, "build.log")
+	if err == nil || !strings.Contains(err.Error(), logPath) || !strings.Contains(err.Error(), "undefinedThing") {
+		t.Fatalf("EnsureBinaries on broken code = %v, want an error naming %s and showing the compile error", err, logPath)
+	}
+	if _, err := FindBinaries(BuildOptions{SourceRoot: src, CacheDir: cache}); !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("a failed build left a usable cache: %v", err)
 	}
 }

@@ -158,6 +158,9 @@ func start() (*Env, func(keep bool), error) {
 
 func newEnv(c *cluster.Cluster, bins cluster.Binaries, root string) (*Env, error) {
 	cfg := c.RESTConfig()
+	// ExposeHost writes v1 Endpoints on purpose (DESIGN §4); don't print the deprecation
+	// warning for every test that uses it.
+	cfg.WarningHandler = rest.NoWarnings{}
 	kc, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return nil, err
