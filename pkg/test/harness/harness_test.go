@@ -184,4 +184,3 @@ func serviceCert(t *testing.T, dnsName string) ([]byte, tls.Certificate) {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
 		tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
-
