@@ -431,16 +431,16 @@ func validateInitContainers(ctx context.Context, containers, otherContainers []c
 	for _, ctr := range otherContainers {
 		allNames.Insert(ctr.Name)
 	}
-	// As upstream, the paths say containers[i] although these are init
-	// containers; the index is the init container's.
+	// Upstream reports these under containers[i]; the init container's own
+	// path (initContainers[i]) is what the user has to fix.
 	for i := range containers {
 		if allNames.Has(containers[i].Name) {
-			errs = errs.Also(&apis.FieldError{
+			errs = errs.Also((&apis.FieldError{
 				Message: fmt.Sprintf("duplicate container name %q", containers[i].Name),
 				Paths:   []string{"name"},
-			}).ViaFieldIndex("containers", i)
+			}).ViaFieldIndex("initContainers", i))
 		}
-		errs = errs.Also(validateInitContainer(ctx, containers[i], volumes).ViaFieldIndex("containers", i))
+		errs = errs.Also(validateInitContainer(ctx, containers[i], volumes).ViaFieldIndex("initContainers", i))
 	}
 	return errs
 }
@@ -453,10 +453,10 @@ func validateContainers(ctx context.Context, containers []corev1.Container, volu
 	allNames := make(sets.Set[string], len(containers))
 	for i := range containers {
 		if allNames.Has(containers[i].Name) {
-			errs = errs.Also(&apis.FieldError{
+			errs = errs.Also((&apis.FieldError{
 				Message: fmt.Sprintf("duplicate container name %q", containers[i].Name),
 				Paths:   []string{"name"},
-			}).ViaFieldIndex("containers", i)
+			}).ViaFieldIndex("containers", i))
 		} else {
 			allNames.Insert(containers[i].Name)
 		}

@@ -273,6 +273,14 @@ func TestValidatePodSpec(t *testing.T) {
 		}},
 		want: &apis.FieldError{Message: `duplicate container name "same"`, Paths: []string{"containers[1].name"}},
 	}, {
+		name: "multi container: duplicate name does not move other errors",
+		ps: corev1.PodSpec{Containers: []corev1.Container{
+			{Name: "same", Ports: []corev1.ContainerPort{{ContainerPort: 8888}}},
+			{Name: "same", Image: "envoy"},
+		}},
+		want: apis.ErrMissingField("containers[0].image").Also(
+			&apis.FieldError{Message: `duplicate container name "same"`, Paths: []string{"containers[1].name"}}),
+	}, {
 		name: "multi container: sidecar may set PORT but not K_SERVICE",
 		ps: corev1.PodSpec{Containers: []corev1.Container{
 			{Name: "serving", Image: "busybox", Ports: []corev1.ContainerPort{{ContainerPort: 8888}}},
@@ -344,12 +352,12 @@ func TestValidatePodSpec(t *testing.T) {
 				Lifecycle:      &corev1.Lifecycle{},
 			}},
 		},
-		want: (&apis.FieldError{Message: `duplicate container name "main"`, Paths: []string{"containers[0].name"}}).Also(
+		want: (&apis.FieldError{Message: `duplicate container name "main"`, Paths: []string{"initContainers[0].name"}}).Also(
 			(&apis.FieldError{
 				Message: "field not allowed in an init container",
 				Paths:   []string{"lifecycle", "livenessProbe", "readinessProbe", "startupProbe"},
-			}).ViaFieldIndex("containers", 0),
-			apis.ErrDisallowedFields("containers[0].lifecycle")),
+			}).ViaFieldIndex("initContainers", 0),
+			apis.ErrDisallowedFields("initContainers[0].lifecycle")),
 	}, {
 		name: "init container ports are still not reserved ones",
 		ctx:  withFeatures(func(f *config.Features) { f.PodSpecInitContainers = config.Enabled }),
@@ -361,7 +369,7 @@ func TestValidatePodSpec(t *testing.T) {
 				Ports: []corev1.ContainerPort{{ContainerPort: 8022}},
 			}},
 		},
-		want: apis.ErrInvalidValue("8022 is a reserved port", "containers[0].ports.containerPort",
+		want: apis.ErrInvalidValue("8022 is a reserved port", "initContainers[0].ports.containerPort",
 			"8022 is a reserved port, please use a different value"),
 	}}
 
