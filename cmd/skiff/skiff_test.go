@@ -31,6 +31,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/skiffhq/skiff/pkg/local/cluster"
 	"github.com/skiffhq/skiff/pkg/local/hostnet"
 )
@@ -43,6 +45,13 @@ func TestMain(m *testing.M) {
 		code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 		cancel()
 		os.Exit(code)
+	}
+	// Daemons that `skiff up` leaves behind are re-parented to the nearest subreaper when
+	// the CLI exits. Being that subreaper lets gone() reap them after `skiff down` and then
+	// check that their pids have really disappeared (some inits never reap orphans).
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "PR_SET_CHILD_SUBREAPER:", err)
+		os.Exit(1)
 	}
 	os.Exit(m.Run())
 }
@@ -92,9 +101,11 @@ func (c *cli) mustRun(args ...string) string {
 	return out
 }
 
-// gone reports whether pid has exited. A zombie counts as gone: it has released
-// everything and only waits for its parent (init, once `skiff up` exited) to reap it.
+// gone reports whether pid has exited, reaping it if it is our (adopted) zombie. A
+// zombie of another parent also counts as gone: it has released everything.
 func gone(pid int) bool {
+	var ws unix.WaitStatus
+	unix.Wait4(pid, &ws, unix.WNOHANG, nil)
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return true
@@ -176,6 +187,9 @@ func TestUpDownUp(t *testing.T) {
 	for name, pid := range pids {
 		if !gone(pid) {
 			t.Errorf("%s (pid %d) still running after skiff down", name, pid)
+		}
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err == nil {
+			t.Errorf("%s (pid %d) still exists after skiff down (not even a zombie should remain)", name, pid)
 		}
 	}
 	if left := processesUsing(c.home); len(left) > 0 {
