@@ -422,6 +422,47 @@ func TestReplaySkipsFinishedSubscribers(t *testing.T) {
 	}
 }
 
+func TestReplayKeepsDataBytes(t *testing.T) {
+	dir := t.TempDir()
+	down := newSink(t, func(string, int) int { return http.StatusServiceUnavailable })
+	su := sub("u1", down)
+	su.RetryConfig = retry(10, "PT1H")
+	hs := start(t, dir, config(su))
+	// A JSON content type does not make the bytes JSON; they must come
+	// back unchanged all the same.
+	bodies := map[string]struct{ contentType, data string }{
+		"json":     {"application/json", `{"msg":"hello"}`},
+		"not-json": {"application/json", `not json {`},
+		"binary":   {"application/octet-stream", "\x00\x01\xff"},
+	}
+	for id, b := range bodies {
+		h := ceHeaders(id)
+		h.Set("Content-Type", b.contentType)
+		h.Set("Ce-Myext", "v-"+id)
+		if code, body := hs.post(channelHost, "/", h, b.data); code != http.StatusAccepted {
+			t.Fatalf("POST %s = %d %q", id, code, body)
+		}
+		down.next()
+	}
+	hs.stop()
+
+	up := newSink(t, nil)
+	hs2 := start(t, dir, config(sub("u1", up)))
+	hs2.h.Replay(context.Background())
+	for range bodies {
+		up.next()
+	}
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	for _, ev := range up.events {
+		want := bodies[ev.ID()]
+		if string(ev.Data()) != want.data || ev.DataContentType() != want.contentType || ev.Extensions()["myext"] != "v-"+ev.ID() {
+			t.Errorf("replayed %s: data %q type %q ext %v; want %q %q v-%s",
+				ev.ID(), ev.Data(), ev.DataContentType(), ev.Extensions()["myext"], want.data, want.contentType, ev.ID())
+		}
+	}
+}
+
 func TestReplayDropsRemovedSubscriptions(t *testing.T) {
 	dir := t.TempDir()
 	down := newSink(t, func(string, int) int { return http.StatusServiceUnavailable })
