@@ -416,4 +416,3 @@ func waitLive(t *testing.T, p *Platform, want int64) {
 		time.Sleep(time.Millisecond)
 	}
 }
-
