@@ -1,0 +1,43 @@
+/*
+Copyright 2026 The Skiff Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Command webhook is Knative Serving's admission webhook: defaulting and
+// validation of the Serving kinds and of the knative-serving ConfigMaps,
+// with self-managed serving certificates in Secret webhook-certs.
+package main
+
+import (
+	"knative.dev/pkg/injection/sharedmain"
+	"knative.dev/pkg/signals"
+	"knative.dev/pkg/webhook"
+	"knative.dev/pkg/webhook/certificates"
+
+	"github.com/skiffhq/skiff/pkg/webhook/serving"
+)
+
+func main() {
+	ctx := webhook.WithOptions(signals.NewContext(), webhook.Options{
+		ServiceName: webhook.NameFromEnv(),
+		Port:        webhook.PortFromEnv(8443),
+		SecretName:  webhook.SecretNameFromEnv("webhook-certs"),
+	})
+	sharedmain.MainWithContext(ctx, "webhook",
+		certificates.NewController,
+		serving.NewDefaultingAdmissionController,
+		serving.NewValidationAdmissionController,
+		serving.NewConfigValidationController,
+	)
+}

@@ -1,0 +1,31 @@
+/*
+Copyright 2026 The Skiff Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package config_test
+
+import (
+	"bufio"
+	"bytes"
+	"regexp"
+)
+
+func bufioReader(b []byte) *bufio.Reader { return bufio.NewReader(bytes.NewReader(b)) }
+
+var commentLine = regexp.MustCompile(`(?m)^\s*#.*$`)
+
+// stripComments tells a comment-only document (a license header) from one
+// holding an object.
+func stripComments(b []byte) []byte { return commentLine.ReplaceAll(b, nil) }
