@@ -177,13 +177,11 @@ func ensureBinaries(ctx context.Context, opts BuildOptions, build bool) (Binarie
 		}
 	}
 	src := opts.SourceRoot
+	var srcErr error
 	if src == "" {
-		var err error
-		src, err = SourceRoot()
-		if err != nil && build {
-			return Binaries{}, err
-		}
-		// Without a source tree (a test binary run elsewhere) an existing build is used as is.
+		// Without a source tree (skiff run outside a checkout, a test binary run
+		// elsewhere) an existing build is used as is; only building needs the source.
+		src, srcErr = SourceRoot()
 	}
 	bins := Binaries{Dir: filepath.Join(cache, "bin")}
 
@@ -211,6 +209,9 @@ func ensureBinaries(ctx context.Context, opts BuildOptions, build bool) (Binarie
 	}
 	if complete && (want == "" || strings.TrimSpace(string(have)) == want) {
 		return bins, nil
+	}
+	if build && srcErr != nil {
+		return Binaries{}, fmt.Errorf("the control plane is not built in %s and cannot be: %w", cache, srcErr)
 	}
 	if !build {
 		why := "missing"
