@@ -140,6 +140,15 @@ func KubeconfigPath(dir string) string { return filepath.Join(dir, adminConfig) 
 // LogPath returns the log file of a component in a state directory.
 func LogPath(dir, component string) string { return filepath.Join(dir, logsDir, component+".log") }
 
+// CACertPath is the cluster CA certificate: it signs the apiserver's serving certificate
+// and every client certificate, including the one the apiserver presents to kubelets
+// (so a node agent can verify the apiserver's calls against it).
+func CACertPath(dir string) string { return filepath.Join(dir, pkiDir, caCert) }
+
+// CAKeyPath is the cluster CA key, for a node agent that issues its own serving
+// certificate (the controller-manager also signs CSRs with it).
+func CAKeyPath(dir string) string { return filepath.Join(dir, pkiDir, caKey) }
+
 func pidPath(dir, component string) string { return filepath.Join(dir, runDir, component+".pid") }
 
 // Start starts etcd, the apiserver, the controller-manager and the scheduler and waits
