@@ -181,6 +181,12 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, retErr error) {
 			return nil, fmt.Errorf("creating %s: %w", d, err)
 		}
 	}
+	// Two `skiff up` at once must not both start processes on the same data.
+	unlock, err := lockFile(ctx, filepath.Join(dir, runDir, "start.lock"), cfg.Out, "another process is starting this control plane")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if running := Running(dir); len(running) > 0 {
 		return nil, fmt.Errorf("%w from %s (%s); stop it first (skiff down)", ErrAlreadyRunning, dir, strings.Join(running, ", "))
 	}
