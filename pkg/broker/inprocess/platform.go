@@ -62,9 +62,9 @@ const (
 // Options configures a Platform.
 type Options struct {
 	// Dir is the imc-dispatcher's log directory. Required.
-	Dir            string
-	Syncer         eventlog.Syncer
-	MaxCommitDelay time.Duration
+	Dir          string
+	Syncer       eventlog.Syncer
+	SyncInterval time.Duration
 	// Metrics records OpenCensus metrics with the real reporters.
 	Metrics bool
 	Logger  *zap.Logger
@@ -203,11 +203,11 @@ func (p *Platform) startChannel() error {
 		reporter = channel.NewStatsReporter("dispatcher", "imc-dispatcher-0")
 	}
 	imc, err := multichannelfanout.NewEventHandler(context.Background(), p.logger.Named("imc-dispatcher"), multichannelfanout.Options{
-		Dir:            p.opts.Dir,
-		Syncer:         p.opts.Syncer,
-		MaxCommitDelay: p.opts.MaxCommitDelay,
-		Dispatcher:     kncloudevents.NewDispatcher(kncloudevents.WithHTTPClient(p.resolver.Client())),
-		Reporter:       reporter,
+		Dir:          p.opts.Dir,
+		Syncer:       p.opts.Syncer,
+		SyncInterval: p.opts.SyncInterval,
+		Dispatcher:   kncloudevents.NewDispatcher(kncloudevents.WithHTTPClient(p.resolver.Client())),
+		Reporter:     reporter,
 	})
 	if err != nil {
 		return err

@@ -21,10 +21,11 @@ limitations under the License.
 // On start the log returns what is incomplete so the dispatcher can
 // deliver it again; segments whose events are all complete are deleted.
 //
-// Group commit: one writer goroutine takes every append queued while the
-// previous write+fsync ran and commits them with a single fsync, so under
-// load one fsync covers many events and an idle log adds one fsync of
-// latency. Completions are written without waiting for an fsync: losing one
+// Group commit: one writer goroutine commits every append queued since the
+// previous fsync with a single write and fsync, and under load holds appends
+// until SyncInterval (default 2 ms, at most 5 ms) has passed since the
+// previous fsync: at most one fsync per interval however many events
+// arrive, while an append after a quiet period costs one fsync of latency. Completions are written without waiting for an fsync: losing one
 // in a crash only causes a duplicate delivery (the guarantee is
 // at-least-once), never a lost event.
 //
@@ -63,9 +64,12 @@ const (
 	DefaultSegmentBytes = 64 << 20
 	// DefaultMaxBatchBytes bounds one group commit's write.
 	DefaultMaxBatchBytes = 4 << 20
-	// MaxCommitDelayLimit is the longest an append may be held back to
-	// gather a bigger batch.
-	MaxCommitDelayLimit = 5 * time.Millisecond
+	// DefaultSyncInterval is the shortest time between two fsyncs under
+	// load (see Options.SyncInterval).
+	DefaultSyncInterval = 2 * time.Millisecond
+	// MaxSyncInterval bounds Options.SyncInterval: no append is held back
+	// longer than this for company.
+	MaxSyncInterval = 5 * time.Millisecond
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -94,11 +98,14 @@ type Options struct {
 	Dir string
 	// Syncer defaults to FileSyncer.
 	Syncer Syncer
-	// MaxCommitDelay holds a batch open up to this long (at most
-	// MaxCommitDelayLimit) to gather more appends before the fsync. Zero
-	// commits as soon as the writer is free: whatever queued during the
-	// previous fsync forms the next batch.
-	MaxCommitDelay time.Duration
+	// SyncInterval is the shortest time between the starts of two fsyncs
+	// (default DefaultSyncInterval, at most MaxSyncInterval, negative for
+	// none). Appends that arrive sooner after the previous fsync wait for
+	// the interval to pass, so under load one fsync covers every append of
+	// an interval; an append after a quiet period is committed at once.
+	// With no interval, whatever queued during the previous fsync forms the
+	// next batch, which at moderate load means many small fsyncs.
+	SyncInterval time.Duration
 	// MaxBatchBytes bounds one commit (default DefaultMaxBatchBytes).
 	MaxBatchBytes int
 	// SegmentBytes is the rotation size (default DefaultSegmentBytes).
@@ -178,6 +185,7 @@ type Log struct {
 	file     *os.File
 	size     int64
 	buf      []byte
+	lastSync time.Time
 
 	appends, completions, commits, syncs, removed atomic.Uint64
 	live                                          atomic.Int64
@@ -198,8 +206,13 @@ func Open(opts Options) (*Log, []Entry, error) {
 	if opts.SegmentBytes <= 0 {
 		opts.SegmentBytes = DefaultSegmentBytes
 	}
-	if opts.MaxCommitDelay > MaxCommitDelayLimit {
-		opts.MaxCommitDelay = MaxCommitDelayLimit
+	switch {
+	case opts.SyncInterval == 0:
+		opts.SyncInterval = DefaultSyncInterval
+	case opts.SyncInterval < 0:
+		opts.SyncInterval = 0
+	case opts.SyncInterval > MaxSyncInterval:
+		opts.SyncInterval = MaxSyncInterval
 	}
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
@@ -352,11 +365,12 @@ func (l *Log) run() {
 				break drain
 			}
 		}
-		if l.opts.MaxCommitDelay > 0 && !closed && hasAppend(batch) {
+		wait := l.opts.SyncInterval - time.Since(l.lastSync)
+		if wait > 0 && !closed && hasAppend(batch) {
 			if timer == nil {
-				timer = time.NewTimer(l.opts.MaxCommitDelay)
+				timer = time.NewTimer(wait)
 			} else {
-				timer.Reset(l.opts.MaxCommitDelay)
+				timer.Reset(wait)
 			}
 		linger:
 			for bytes < l.opts.MaxBatchBytes {
@@ -478,6 +492,7 @@ func (l *Log) fail(err error) {
 
 func (l *Log) sync() error {
 	l.syncs.Add(1)
+	l.lastSync = time.Now()
 	if err := l.opts.Syncer.Sync(l.file); err != nil {
 		return fmt.Errorf("eventlog: syncing %s: %w", l.active.path, err)
 	}

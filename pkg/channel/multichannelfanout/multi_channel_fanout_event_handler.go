@@ -71,10 +71,10 @@ type Options struct {
 	// Dir is the durable log directory (an emptyDir on a cluster,
 	// $SKIFF_HOME locally). Required.
 	Dir string
-	// Syncer, MaxCommitDelay and SegmentBytes tune the log (see eventlog).
-	Syncer         eventlog.Syncer
-	MaxCommitDelay time.Duration
-	SegmentBytes   int64
+	// Syncer, SyncInterval and SegmentBytes tune the log (see eventlog).
+	Syncer       eventlog.Syncer
+	SyncInterval time.Duration
+	SegmentBytes int64
 	// Dispatcher sends to subscribers (default kncloudevents.NewDispatcher()).
 	Dispatcher *kncloudevents.Dispatcher
 	// Reporter records channel metrics (default: none).
@@ -137,11 +137,11 @@ func NewEventHandler(_ context.Context, logger *zap.Logger, opts Options) (*Even
 		logger = zap.NewNop()
 	}
 	l, pending, err := eventlog.Open(eventlog.Options{
-		Dir:            opts.Dir,
-		Syncer:         opts.Syncer,
-		MaxCommitDelay: opts.MaxCommitDelay,
-		SegmentBytes:   opts.SegmentBytes,
-		Logger:         logger,
+		Dir:          opts.Dir,
+		Syncer:       opts.Syncer,
+		SyncInterval: opts.SyncInterval,
+		SegmentBytes: opts.SegmentBytes,
+		Logger:       logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("opening event log: %w", err)
