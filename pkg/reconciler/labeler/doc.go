@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package labeler marks the Configurations and Revisions a Route references:
 // each gets the Route's name in its serving.knative.dev/routes annotation,
 // and each Revision gets the serving.knative.dev/routingState label (active

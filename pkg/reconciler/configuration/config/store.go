@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package config holds the ConfigMaps the configuration (and labeler)
 // reconcilers consult: config-defaults and config-features, so Revisions are
 // defaulted and validated as the webhook would.
