@@ -125,6 +125,10 @@ func WithEventFormat(format *v1.FormatType) SendOption {
 // Dispatcher sends events. It is safe for concurrent use.
 type Dispatcher struct {
 	client *http.Client
+	// batching coalesces first attempts to Skiff receivers that accept
+	// batches (see batch.go).
+	batching bool
+	batchers batchers
 	// brokerFilterHost is the host whose failure bodies are
 	// broker.ErrExtensionInfo, unwrapped into the dead-letter extensions.
 	brokerFilterHost string
@@ -145,6 +149,12 @@ func WithBrokerFilterHost(host string) DispatcherOption {
 	return func(d *Dispatcher) { d.brokerFilterHost = host }
 }
 
+// WithoutBatching sends every event in a request of its own, even to
+// receivers that accept batches.
+func WithoutBatching() DispatcherOption {
+	return func(d *Dispatcher) { d.batching = false }
+}
+
 // NewDispatcher returns a Dispatcher.
 func NewDispatcher(opts ...DispatcherOption) *Dispatcher {
 	ns := os.Getenv("SYSTEM_NAMESPACE")
@@ -153,6 +163,7 @@ func NewDispatcher(opts ...DispatcherOption) *Dispatcher {
 	}
 	d := &Dispatcher{
 		brokerFilterHost: network.GetServiceHostname("broker-filter", ns),
+		batching:         true,
 	}
 	for _, o := range opts {
 		o(d)
@@ -303,7 +314,14 @@ func (d *Dispatcher) executeRequest(ctx context.Context, target duckv1.Addressab
 	defer func() { info.Duration = time.Since(start) }()
 	for attempt := 0; ; attempt++ {
 		info.Attempts = attempt + 1
-		resp, body, doErr := d.do(ctx, tmpl, retryConfig)
+		var resp *http.Response
+		var body []byte
+		var doErr error
+		if attempt == 0 && d.batching {
+			resp, body, doErr = d.doFirst(ctx, tmpl, retryConfig)
+		} else {
+			resp, body, doErr = d.do(ctx, tmpl, retryConfig)
+		}
 		err := doErr
 		if err == nil && isFailure(resp.StatusCode) {
 			err = fmt.Errorf("unexpected HTTP response, expected 2xx, got %d", resp.StatusCode)
@@ -335,6 +353,50 @@ func (d *Dispatcher) executeRequest(ctx context.Context, target duckv1.Addressab
 			return info, fmt.Errorf("dispatch aborted: %w", context.Cause(ctx))
 		}
 	}
+}
+
+// doFirst makes the first attempt, in a batch when the destination takes
+// batches and already has requests in flight.
+func (d *Dispatcher) doFirst(ctx context.Context, tmpl *http.Request, retryConfig *RetryConfig) (*http.Response, []byte, error) {
+	url := tmpl.URL.String()
+	b := d.batchers.get(url, d.client, false)
+	if b == nil {
+		resp, body, err := d.do(ctx, tmpl, retryConfig)
+		if resp != nil {
+			d.batchers.noteResponse(url, d.client, resp)
+		}
+		return resp, body, err
+	}
+	var payload []byte
+	if tmpl.GetBody != nil {
+		rc, err := tmpl.GetBody()
+		if err != nil {
+			return nil, nil, err
+		}
+		payload, err = io.ReadAll(rc)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	var timeout time.Duration
+	if retryConfig != nil {
+		timeout = retryConfig.RequestTimeout
+	}
+	out, alone, slot := b.begin(ctx, tmpl.Header, payload, timeout)
+	if alone || out.resend {
+		resp, body, err := d.do(ctx, tmpl, retryConfig)
+		if resp != nil {
+			d.batchers.noteResponse(url, d.client, resp)
+		}
+		if slot {
+			b.release()
+		}
+		return resp, body, err
+	}
+	if out.err != nil {
+		return nil, nil, out.err
+	}
+	return &http.Response{StatusCode: out.code, Header: out.header}, out.body, nil
 }
 
 // do makes one attempt and reads the whole response, so the per-attempt

@@ -29,6 +29,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"time"
 
 	"github.com/skiffhq/skiff/pkg/broker/inprocess"
 )
@@ -74,14 +75,21 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	res, err := inprocess.RunLoad(p, inprocess.LoadOptions{
-		Events: *events, Concurrency: *concurrency, PayloadBytes: *payload, ExtraTriggers: *extra,
-	})
+	opts := inprocess.LoadOptions{Events: *events, Concurrency: *concurrency, PayloadBytes: *payload, ExtraTriggers: *extra}
+	base, baseErr := inprocess.RunBaseline(opts)
+	if baseErr != nil {
+		log.Fatalf("baseline: %v", baseErr)
+	}
+	res, err := inprocess.RunLoad(p, opts)
 	fmt.Printf("Skiff broker (ingress -> IMC with durable log -> filter -> subscriber), GOMAXPROCS=%d, one process on loopback:\n", runtime.GOMAXPROCS(0))
 	fmt.Printf("  %s\n", res)
 	fmt.Printf("  events lost: %d (must be 0)\n", res.Lost)
 	fmt.Printf("  CPU per event %v (load generator and subscriber included): %.0f events/s on 2 fully available cores\n",
 		res.CPUPerEvent, 2*res.EventsPerCoreSecond())
+	fmt.Printf("Baseline, same load straight to the subscriber (no broker), same process:\n  %s\n", base)
+	brokerCPU := res.CPUPerEvent - base.CPUPerEvent
+	fmt.Printf("  broker's own CPU per event %v (%.1fx the baseline exchange): %.0f events/s on 2 cores with the sender and receiver elsewhere\n",
+		brokerCPU, float64(res.CPUPerEvent)/float64(max(base.CPUPerEvent, 1)), 2*float64(time.Second)/float64(max(brokerCPU, 1)))
 	fmt.Printf("Upstream Knative IMC broker: ~%s events/s (published figure; upstream cannot run here)\n", inprocess.UpstreamIMCEventsPerSecond)
 	fmt.Printf("Ratio: %.1fx the upper published figure (1.5k events/s)\n", res.EventsPerSec/1500)
 	if err != nil {

@@ -127,6 +127,7 @@ func isNotFound(err error) bool {
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Allow", "POST")
+	kncloudevents.AdvertiseBatch(w)
 	if r.Method != http.MethodPost {
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		return
@@ -153,13 +154,50 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if kncloudevents.IsBatchRequest(r) {
+		h.serveBatch(w, r, ref, trigger)
+		return
+	}
 	ev, code, err := kncloudevents.ReadEvent(r, h.MaxEventBytes)
 	if err != nil {
 		h.logger.Warn("Failed to extract event from request", zap.Error(err))
 		http.Error(w, err.Error(), code)
 		return
 	}
+	h.serveEvent(w, r, ref, trigger, ev)
+}
 
+// serveBatch handles a batch from the channel dispatcher: every event is
+// handled as if it had come alone, concurrently, and answered with its own
+// result.
+func (h *Handler) serveBatch(w http.ResponseWriter, r *http.Request, ref TriggerRef, trigger *eventingv1.Trigger) {
+	batch, code, err := kncloudevents.ReadBatch(r, h.MaxEventBytes*kncloudevents.DefaultMaxBatch)
+	if err != nil {
+		http.Error(w, err.Error(), code)
+		return
+	}
+	results := make([]kncloudevents.BatchResult, len(batch))
+	var wg sync.WaitGroup
+	for i := range batch {
+		be := batch[i]
+		if be.Err != nil {
+			results[i] = kncloudevents.BatchResult{Code: be.Code, Body: []byte(be.Err.Error())}
+			continue
+		}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			rec := kncloudevents.NewResponseRecorder()
+			single := &http.Request{Method: http.MethodPost, URL: r.URL, Header: be.Header, TLS: r.TLS}
+			h.serveEvent(rec, single.WithContext(r.Context()), ref, trigger, be.Event)
+			results[i] = rec.Finish()
+		}(i)
+	}
+	wg.Wait()
+	kncloudevents.WriteBatchResults(w, results)
+}
+
+func (h *Handler) serveEvent(w http.ResponseWriter, r *http.Request, ref TriggerRef, trigger *eventingv1.Trigger, ev *cloudevents.Event) {
 	switch {
 	case ref.IsReply:
 		h.handleDispatchToReplyRequest(r.Context(), trigger, w, r, ev)

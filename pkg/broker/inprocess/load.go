@@ -35,6 +35,7 @@ import (
 	"knative.dev/pkg/apis"
 
 	eventingv1 "github.com/skiffhq/skiff/pkg/apis/eventing/v1"
+	"github.com/skiffhq/skiff/pkg/kncloudevents"
 )
 
 // UpstreamIMCEventsPerSecond is the published throughput of upstream
@@ -77,6 +78,8 @@ type LoadResult struct {
 	// CPU is the process's CPU time (user+system) during the run, load
 	// generator and subscriber included; CPUPerEvent is CPU/Accepted.
 	CPU, CPUPerEvent time.Duration
+	// Batching between Skiff's own hops during the run.
+	IngressBatches, FilterBatches kncloudevents.BatchStats
 }
 
 // EventsPerCoreSecond is how many events one fully used core processes, a
@@ -99,12 +102,14 @@ func processCPU() time.Duration {
 func (r LoadResult) String() string {
 	return fmt.Sprintf("sent=%d accepted=%d delivered=%d lost=%d duplicates=%d rejected=%d in %v: %.0f events/s, "+
 		"end-to-end p50=%v p99=%v, ingress 202 p50=%v p99=%v, fsyncs=%d (%.1f events/fsync), "+
-		"CPU %v = %.1fus/event = %.0f events per core-second",
+		"CPU %v = %.1fus/event = %.0f events per core-second, "+
+		"batched ingress->channel %d events in %d batches, channel->filter %d events in %d batches",
 		r.Sent, r.Accepted, r.Delivered, r.Lost, r.Duplicates, r.Rejected, r.Duration.Round(time.Millisecond), r.EventsPerSec,
 		r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond),
 		r.IngressP50.Round(time.Microsecond), r.IngressP99.Round(time.Microsecond),
 		r.Fsyncs, float64(r.Accepted)/float64(max(r.Fsyncs, 1)),
-		r.CPU.Round(time.Millisecond), float64(r.CPUPerEvent)/float64(time.Microsecond), r.EventsPerCoreSecond())
+		r.CPU.Round(time.Millisecond), float64(r.CPUPerEvent)/float64(time.Microsecond), r.EventsPerCoreSecond(),
+		r.IngressBatches.BatchedEvents, r.IngressBatches.Batches, r.FilterBatches.BatchedEvents, r.FilterBatches.Batches)
 }
 
 // benchSink is the subscriber: it records the first arrival of each event.
@@ -141,10 +146,26 @@ func (s *benchSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// RunLoad sends events to a fresh Broker with one matching Trigger (plus
-// opts.ExtraTriggers that match nothing) and measures throughput, latency
-// and loss: ingress -> channel (durable) -> filter -> subscriber.
-func RunLoad(p *Platform, opts LoadOptions) (LoadResult, error) {
+// RunBaseline sends the same load straight to a subscriber like RunLoad's,
+// without a broker: what the load generator and the subscriber cost on
+// their own, to subtract from RunLoad's CPU per event.
+func RunBaseline(opts LoadOptions) (LoadResult, error) {
+	opts = withDefaults(opts)
+	start := time.Now()
+	sink := &benchSink{start: start, counts: make([]atomic.Int32, opts.Events), latencies: make([]int64, opts.Events)}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return LoadResult{}, err
+	}
+	srv := &http.Server{Handler: sink, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	t := kncloudevents.NewTransport(nil)
+	t.MaxIdleConnsPerHost = opts.Concurrency
+	return measure(opts, start, sink, &http.Client{Transport: t}, "http://"+ln.Addr().String()+"/", nil)
+}
+
+func withDefaults(opts LoadOptions) LoadOptions {
 	if opts.Events <= 0 {
 		opts.Events = 20000
 	}
@@ -157,6 +178,14 @@ func RunLoad(p *Platform, opts LoadOptions) (LoadResult, error) {
 	if opts.DrainTimeout <= 0 {
 		opts.DrainTimeout = 60 * time.Second
 	}
+	return opts
+}
+
+// RunLoad sends events to a fresh Broker with one matching Trigger (plus
+// opts.ExtraTriggers that match nothing) and measures throughput, latency
+// and loss: ingress -> channel (durable) -> filter -> subscriber.
+func RunLoad(p *Platform, opts LoadOptions) (LoadResult, error) {
+	opts = withDefaults(opts)
 	start := time.Now()
 	sink := &benchSink{start: start, counts: make([]atomic.Int32, opts.Events), latencies: make([]int64, opts.Events)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -190,9 +219,19 @@ func RunLoad(p *Platform, opts LoadOptions) (LoadResult, error) {
 
 	client := p.Client()
 	client.Transport.(*http.Transport).MaxIdleConnsPerHost = opts.Concurrency
-	target := b.Status.Address.URL.String()
+	return measure(opts, start, sink, client, b.Status.Address.URL.String(), p)
+}
+
+// measure drives the load against target and collects the result; p is nil
+// for the baseline.
+func measure(opts LoadOptions, start time.Time, sink *benchSink, client *http.Client, target string, p *Platform) (LoadResult, error) {
 	payload := `{"data":"` + strings.Repeat("x", max(opts.PayloadBytes-11, 0)) + `"}`
-	fsyncsBefore := p.ChannelStats().Log.Syncs
+	var fsyncsBefore uint64
+	var ib0, fb0 kncloudevents.BatchStats
+	if p != nil {
+		fsyncsBefore = p.ChannelStats().Log.Syncs
+		ib0, fb0 = p.BatchStats()
+	}
 	cpuBefore := processCPU()
 
 	var next atomic.Int64
@@ -255,8 +294,13 @@ func RunLoad(p *Platform, opts LoadOptions) (LoadResult, error) {
 		Delivered:  int(sink.delivered.Load()),
 		Duplicates: int(sink.dups.Load()),
 		Duration:   time.Duration(sink.last.Load()),
-		Fsyncs:     p.ChannelStats().Log.Syncs - fsyncsBefore,
 		CPU:        processCPU() - cpuBefore,
+	}
+	if p != nil {
+		res.Fsyncs = p.ChannelStats().Log.Syncs - fsyncsBefore
+		ib1, fb1 := p.BatchStats()
+		res.IngressBatches = kncloudevents.BatchStats{Batches: ib1.Batches - ib0.Batches, BatchedEvents: ib1.BatchedEvents - ib0.BatchedEvents}
+		res.FilterBatches = kncloudevents.BatchStats{Batches: fb1.Batches - fb0.Batches, BatchedEvents: fb1.BatchedEvents - fb0.BatchedEvents}
 	}
 	if res.Accepted > 0 {
 		res.CPUPerEvent = res.CPU / time.Duration(res.Accepted)

@@ -81,6 +81,8 @@ type Platform struct {
 	channels *server
 	imc      *multichannelfanout.EventHandler
 
+	ingressDispatcher, channelDispatcher *kncloudevents.Dispatcher
+
 	mu       sync.RWMutex
 	brokers  map[types.NamespacedName]*eventingv1.Broker
 	triggers map[types.NamespacedName]*eventingv1.Trigger
@@ -180,9 +182,9 @@ func Start(opts Options) (*Platform, error) {
 		ingressReporter = ingress.NewStatsReporter("ingress", "ingress-0")
 		filterReporter = filter.NewStatsReporter("filter", "filter-0")
 	}
+	p.ingressDispatcher = kncloudevents.NewDispatcher(kncloudevents.WithHTTPClient(p.resolver.Client()))
 	ih := ingress.NewHandler(opts.Logger.Named("ingress"), ingressReporter, nil,
-		ingress.ChannelAddressFromBrokers(p.getBroker),
-		kncloudevents.NewDispatcher(kncloudevents.WithHTTPClient(p.resolver.Client())))
+		ingress.ChannelAddressFromBrokers(p.getBroker), p.ingressDispatcher)
 	fh := filter.NewHandler(opts.Logger.Named("filter"), filterReporter, p.getTrigger, p.getBroker,
 		kncloudevents.NewDispatcher(kncloudevents.WithHTTPClient(p.resolver.Client())))
 	var err error
@@ -202,11 +204,12 @@ func (p *Platform) startChannel() error {
 	if p.opts.Metrics {
 		reporter = channel.NewStatsReporter("dispatcher", "imc-dispatcher-0")
 	}
+	p.channelDispatcher = kncloudevents.NewDispatcher(kncloudevents.WithHTTPClient(p.resolver.Client()))
 	imc, err := multichannelfanout.NewEventHandler(context.Background(), p.logger.Named("imc-dispatcher"), multichannelfanout.Options{
 		Dir:          p.opts.Dir,
 		Syncer:       p.opts.Syncer,
 		SyncInterval: p.opts.SyncInterval,
-		Dispatcher:   kncloudevents.NewDispatcher(kncloudevents.WithHTTPClient(p.resolver.Client())),
+		Dispatcher:   p.channelDispatcher,
 		Reporter:     reporter,
 	})
 	if err != nil {
@@ -241,6 +244,12 @@ func (p *Platform) RestartChannel() (int, error) {
 		return 0, err
 	}
 	return p.imc.Replay(context.Background()), nil
+}
+
+// BatchStats returns how the ingress (to the channel) and the channel (to
+// broker-filter) batched their requests.
+func (p *Platform) BatchStats() (ingressToChannel, channelToFilter kncloudevents.BatchStats) {
+	return p.ingressDispatcher.BatchStats(), p.channelDispatcher.BatchStats()
 }
 
 // ChannelStats returns the imc-dispatcher's counters.

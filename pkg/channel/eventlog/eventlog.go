@@ -143,12 +143,20 @@ type Stats struct {
 }
 
 type request struct {
-	kind  byte
+	kind byte
+	// appends (kind recEvent)
+	recs []appendRec
+	size int
+	done chan error
+	// completion (kind recComplete)
+	seq uint64
+	sub int
+}
+
+type appendRec struct {
 	seq   uint64
-	sub   int
 	nsubs int
 	data  []byte
-	done  chan error
 }
 
 type entryState struct {
@@ -258,29 +266,39 @@ func Open(opts Options) (*Log, []Entry, error) {
 
 // Append writes e durably and assigns e.Seq. It returns once the entry is
 // fsynced (or the write failed); the caller may then acknowledge the event.
-func (l *Log) Append(_ context.Context, e *Entry) (uint64, error) {
-	if errp := l.failed.Load(); errp != nil {
-		return 0, *errp
-	}
-	if len(e.Subscribers) == 0 {
-		return 0, errors.New("eventlog: an entry needs at least one subscriber")
-	}
-	e.Seq = l.nextSeq.Add(1) - 1
-	r := &request{kind: recEvent, seq: e.Seq, nsubs: len(e.Subscribers), data: encodeEntry(e), done: make(chan error, 1)}
-	l.mu.RLock()
-	if l.closed {
-		l.mu.RUnlock()
-		return 0, ErrClosed
-	}
-	l.reqs <- r
-	l.mu.RUnlock()
-	// Wait even if the caller's context ends: once queued the entry may be
-	// on disk, and an entry we do not dispatch now would only come back on
-	// the next start.
-	if err := <-r.done; err != nil {
+func (l *Log) Append(ctx context.Context, e *Entry) (uint64, error) {
+	if err := l.AppendAll(ctx, []*Entry{e}); err != nil {
 		return 0, err
 	}
 	return e.Seq, nil
+}
+
+// AppendAll writes entries durably, in one commit, and assigns their Seq.
+func (l *Log) AppendAll(_ context.Context, entries []*Entry) error {
+	if errp := l.failed.Load(); errp != nil {
+		return *errp
+	}
+	r := &request{kind: recEvent, recs: make([]appendRec, len(entries)), done: make(chan error, 1)}
+	for i, e := range entries {
+		if len(e.Subscribers) == 0 {
+			return errors.New("eventlog: an entry needs at least one subscriber")
+		}
+		e.Seq = l.nextSeq.Add(1) - 1
+		data := encodeEntry(e)
+		r.recs[i] = appendRec{seq: e.Seq, nsubs: len(e.Subscribers), data: data}
+		r.size += len(data)
+	}
+	l.mu.RLock()
+	if l.closed {
+		l.mu.RUnlock()
+		return ErrClosed
+	}
+	l.reqs <- r
+	l.mu.RUnlock()
+	// Wait even if the caller's context ends: once queued the entries may
+	// be on disk, and an entry we do not dispatch now would only come back
+	// on the next start.
+	return <-r.done
 }
 
 // Complete records that subscriber index sub of entry seq reached a final
@@ -349,7 +367,7 @@ func (l *Log) run() {
 			return
 		}
 		batch = append(batch[:0], first)
-		bytes := len(first.data)
+		bytes := first.size
 		closed := false
 	drain:
 		for bytes < l.opts.MaxBatchBytes {
@@ -360,7 +378,7 @@ func (l *Log) run() {
 					break drain
 				}
 				batch = append(batch, r)
-				bytes += len(r.data)
+				bytes += r.size
 			default:
 				break drain
 			}
@@ -381,7 +399,7 @@ func (l *Log) run() {
 						break linger
 					}
 					batch = append(batch, r)
-					bytes += len(r.data)
+					bytes += r.size
 				case <-timer.C:
 					break linger
 				}
@@ -427,10 +445,12 @@ func (l *Log) commit(batch []*request) {
 		for _, r := range batch {
 			switch r.kind {
 			case recEvent:
-				appends++
-				l.buf = appendFrame(l.buf, r.data)
-				l.entries[r.seq] = &entryState{seg: l.active.id, remaining: r.nsubs, done: make([]bool, r.nsubs)}
-				l.active.outstanding++
+				for _, rec := range r.recs {
+					appends++
+					l.buf = appendFrame(l.buf, rec.data)
+					l.entries[rec.seq] = &entryState{seg: l.active.id, remaining: rec.nsubs, done: make([]bool, rec.nsubs)}
+					l.active.outstanding++
+				}
 			case recComplete:
 				e := l.entries[r.seq]
 				if e == nil || r.sub < 0 || r.sub >= len(e.done) || e.done[r.sub] {

@@ -252,9 +252,12 @@ func (h *EventHandler) lookup(r *http.Request) (*channelState, error) {
 
 // ServeHTTP answers 202 once the event is durable, 400 for a non-event (with
 // the reason), 404 for an unknown channel, 405 for non-POST, 413 for an
-// oversized body, 503 when the log cannot take the event.
+// oversized body, 503 when the log cannot take the event. It also takes a
+// batch of events from another Skiff component (kncloudevents batching),
+// accepted or refused as a whole.
 func (h *EventHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Allow", "POST, OPTIONS")
+	kncloudevents.AdvertiseBatch(w)
 	if r.Method == http.MethodOptions {
 		w.Header().Set("WebHook-Allowed-Origin", "*")
 		w.Header().Set("WebHook-Allowed-Rate", "*")
@@ -282,21 +285,48 @@ func (h *EventHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	args.Ns = st.ref.Namespace
-	ev, code, err := channel.ReadEvent(r, h.maxBytes)
-	if err != nil {
-		http.Error(w, err.Error(), code)
-		_ = h.reporter.ReportEventCount(&args, code)
-		return
+
+	var events []incoming
+	if kncloudevents.IsBatchRequest(r) {
+		batch, code, err := kncloudevents.ReadBatch(r, h.maxBytes*kncloudevents.DefaultMaxBatch)
+		if err != nil {
+			http.Error(w, err.Error(), code)
+			return
+		}
+		events = make([]incoming, len(batch))
+		for i, be := range batch {
+			if be.Err != nil {
+				// The sender validated every event; refuse the batch.
+				http.Error(w, fmt.Sprintf("batch item %d: %v", i, be.Err), be.Code)
+				return
+			}
+			events[i] = incoming{ev: be.Event, headers: kncloudevents.PassThroughHeaders(be.Header)}
+		}
+	} else {
+		ev, code, err := channel.ReadEvent(r, h.maxBytes)
+		if err != nil {
+			http.Error(w, err.Error(), code)
+			_ = h.reporter.ReportEventCount(&args, code)
+			return
+		}
+		events = []incoming{{ev: ev, headers: kncloudevents.PassThroughHeaders(r.Header)}}
 	}
-	args.EventType = ev.Type()
-	if err := h.accept(r.Context(), st, ev, kncloudevents.PassThroughHeaders(r.Header)); err != nil {
-		h.logger.Warn("Could not accept event", zap.String("channel", st.ref.String()), zap.String("id", ev.ID()), zap.Error(err))
+	if err := h.accept(r.Context(), st, events); err != nil {
+		h.logger.Warn("Could not accept events", zap.String("channel", st.ref.String()), zap.Int("count", len(events)), zap.Error(err))
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)
-		_ = h.reporter.ReportEventCount(&args, http.StatusServiceUnavailable)
+		for _, in := range events {
+			args.EventType = in.ev.Type()
+			_ = h.reporter.ReportEventCount(&args, http.StatusServiceUnavailable)
+		}
 		return
 	}
 	w.WriteHeader(http.StatusAccepted)
+}
+
+type incoming struct {
+	ev      *event.Event
+	headers http.Header
 }
 
 type target struct {
@@ -304,41 +334,52 @@ type target struct {
 	sub   fanout.Subscription
 }
 
-// accept persists ev for the channel's current subscribers and starts
-// delivering it. It returns once the event is durable.
-func (h *EventHandler) accept(ctx context.Context, st *channelState, ev *event.Event, headers http.Header) error {
+// accept persists events for the channel's current subscribers, in one
+// commit, and starts delivering them. It returns once they are durable.
+func (h *EventHandler) accept(ctx context.Context, st *channelState, events []incoming) error {
 	subs := st.config.FanoutConfig.Subscriptions
 	if len(subs) == 0 {
 		return nil // nobody to deliver to, as upstream
 	}
-	body, err := encodeEvent(ev)
-	if err != nil {
-		return fmt.Errorf("encoding event: %w", err)
-	}
-	entry := &eventlog.Entry{
-		Channel:     st.ref.String(),
-		Subscribers: make([]string, len(subs)),
-		Header:      headers,
-		Event:       body,
-	}
+	keys := make([]string, len(subs))
 	targets := make([]target, len(subs))
 	for i := range subs {
-		entry.Subscribers[i] = subs[i].Key()
+		keys[i] = subs[i].Key()
 		targets[i] = target{index: i, sub: subs[i]}
 	}
-	select {
-	case h.sem <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("too many events in flight: %w", ctx.Err())
-	case <-h.ctx.Done():
-		return errors.New("dispatcher is shutting down")
+	entries := make([]*eventlog.Entry, len(events))
+	for i, in := range events {
+		body, err := encodeEvent(in.ev)
+		if err != nil {
+			return fmt.Errorf("encoding event: %w", err)
+		}
+		entries[i] = &eventlog.Entry{Channel: st.ref.String(), Subscribers: keys, Header: in.headers, Event: body}
 	}
-	seq, err := h.log.Append(ctx, entry)
-	if err != nil {
-		<-h.sem
-		return fmt.Errorf("persisting event: %w", err)
+	acquired := 0
+	release := func() {
+		for ; acquired > 0; acquired-- {
+			<-h.sem
+		}
 	}
-	h.dispatch(seq, *ev, headers, targets)
+	for range events {
+		select {
+		case h.sem <- struct{}{}:
+			acquired++
+		case <-ctx.Done():
+			release()
+			return fmt.Errorf("too many events in flight: %w", ctx.Err())
+		case <-h.ctx.Done():
+			release()
+			return errors.New("dispatcher is shutting down")
+		}
+	}
+	if err := h.log.AppendAll(ctx, entries); err != nil {
+		release()
+		return fmt.Errorf("persisting events: %w", err)
+	}
+	for i, in := range events {
+		h.dispatch(entries[i].Seq, *in.ev, in.headers, targets)
+	}
 	return nil
 }
 
