@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package resources builds the objects a Route owns: its KIngress and its
 // placeholder Services. Builders are pure functions of the Route, its
 // resolved traffic and the config in the context.

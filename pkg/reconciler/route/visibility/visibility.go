@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package visibility decides, per traffic name of a Route, whether its hosts
 // are public (ExternalIP) or cluster-local, from the Route's labels, its
 // domain and the labels of its placeholder Services.
