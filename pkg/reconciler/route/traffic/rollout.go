@@ -292,7 +292,6 @@ func stepRevisions(goal *ConfigurationRollout, nowTS int64) {
 // stepConfig combines the goal (one revision) with the previous state of the
 // same configuration.
 func stepConfig(goal, prev *ConfigurationRollout, nowTS int64, logger *zap.SugaredLogger) *ConfigurationRollout {
-	pc := len(prev.Revisions)
 	ret := &ConfigurationRollout{
 		ConfigurationName: goal.ConfigurationName,
 		Tag:               goal.Tag,
@@ -301,12 +300,15 @@ func stepConfig(goal, prev *ConfigurationRollout, nowTS int64, logger *zap.Sugar
 		// Timing starts empty; it is carried over or stamped below.
 	}
 
-	if pc > 0 {
+	if len(prev.Revisions) > 0 {
 		adjustPercentage(goal.Percent, prev, logger)
 	}
 
-	// The goal's revision is the newest one already: no new rollout.
-	if pc == 0 || goal.Revisions[0].RevisionName == prev.Revisions[pc-1].RevisionName {
+	// The goal's revision is the newest one already: no new rollout. The
+	// length is taken after adjustPercentage, which may have dropped old
+	// revisions (upstream indexes with the length from before and panics
+	// when a configuration's percent drops during a rollout).
+	if pc := len(prev.Revisions); pc == 0 || goal.Revisions[0].RevisionName == prev.Revisions[pc-1].RevisionName {
 		// With one revision (or none) we are in steady state; with several a
 		// rollout is in progress and continues.
 		if len(prev.Revisions) > 1 {
