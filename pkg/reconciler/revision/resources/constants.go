@@ -1,0 +1,28 @@
+/*
+Copyright 2026 The Skiff Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package resources builds the objects a Revision owns: its Deployment (the
+// user containers plus the queue-proxy sidecar) and its PodAutoscaler. The
+// builders are pure functions of the Revision and the configuration.
+package resources
+
+const (
+	// QueueContainerName is the name of the queue proxy side car
+	QueueContainerName = "queue-proxy"
+
+	// AppLabelKey is the label defining the application's name.
+	AppLabelKey = "app"
+)
