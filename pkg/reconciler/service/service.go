@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package service reconciles Knative Services: each owns a Configuration
 // and a Route of its own name, kept in line with the Service's spec, whose
 // statuses it reflects, as upstream pkg/reconciler/service.
