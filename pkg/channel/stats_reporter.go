@@ -27,6 +27,8 @@ import (
 	"go.opencensus.io/tag"
 	"knative.dev/pkg/metrics"
 	"knative.dev/pkg/metrics/metricskey"
+
+	"github.com/skiffhq/skiff/pkg/kncloudevents"
 )
 
 const (
@@ -105,6 +107,12 @@ func register() {
 type reporter struct {
 	container  string
 	uniqueName string
+	tags       kncloudevents.TagContextCache[tagKey]
+}
+
+type tagKey struct {
+	args ReportArgs
+	code int
 }
 
 // NewStatsReporter creates a reporter that collects and reports channel metrics.
@@ -131,6 +139,12 @@ func (r *reporter) ReportEventDispatchTime(args *ReportArgs, responseCode int, d
 }
 
 func (r *reporter) generateTag(args *ReportArgs, responseCode int) (context.Context, error) {
+	return r.tags.Get(tagKey{*args, responseCode}, func() (context.Context, error) {
+		return r.buildTag(args, responseCode)
+	})
+}
+
+func (r *reporter) buildTag(args *ReportArgs, responseCode int) (context.Context, error) {
 	return tag.New(
 		context.Background(),
 		tag.Insert(namespaceKey, args.Ns),

@@ -30,6 +30,7 @@ import (
 	"knative.dev/pkg/metrics/metricskey"
 
 	"github.com/skiffhq/skiff/pkg/broker"
+	"github.com/skiffhq/skiff/pkg/kncloudevents"
 )
 
 // anyValue is the filter_type tag when the trigger does not filter on type.
@@ -119,6 +120,14 @@ func register() {
 type reporter struct {
 	container  string
 	uniqueName string
+	tags       kncloudevents.TagContextCache[tagKey]
+}
+
+// tagKey identifies a tag set; code is -1 for the processing-time view,
+// which has no response code.
+type tagKey struct {
+	args ReportArgs
+	code int
 }
 
 // NewStatsReporter creates a reporter that collects and reports filter metrics.
@@ -127,9 +136,7 @@ func NewStatsReporter(container, uniqueName string) StatsReporter {
 }
 
 func (r *reporter) ReportEventCount(args *ReportArgs, responseCode int) error {
-	ctx, err := r.generateTag(args,
-		tag.Insert(responseCodeKey, strconv.Itoa(responseCode)),
-		tag.Insert(responseCodeClassKey, metrics.ResponseCodeClass(responseCode)))
+	ctx, err := r.tagsWithCode(args, responseCode)
 	if err != nil {
 		return err
 	}
@@ -138,9 +145,7 @@ func (r *reporter) ReportEventCount(args *ReportArgs, responseCode int) error {
 }
 
 func (r *reporter) ReportEventDispatchTime(args *ReportArgs, responseCode int, d time.Duration) error {
-	ctx, err := r.generateTag(args,
-		tag.Insert(responseCodeKey, strconv.Itoa(responseCode)),
-		tag.Insert(responseCodeClassKey, metrics.ResponseCodeClass(responseCode)))
+	ctx, err := r.tagsWithCode(args, responseCode)
 	if err != nil {
 		return err
 	}
@@ -149,12 +154,20 @@ func (r *reporter) ReportEventDispatchTime(args *ReportArgs, responseCode int, d
 }
 
 func (r *reporter) ReportEventProcessingTime(args *ReportArgs, d time.Duration) error {
-	ctx, err := r.generateTag(args)
+	ctx, err := r.tags.Get(tagKey{*args, -1}, func() (context.Context, error) { return r.generateTag(args) })
 	if err != nil {
 		return err
 	}
 	metrics.Record(ctx, processingTimeInMsecM.M(float64(d)/float64(time.Millisecond)))
 	return nil
+}
+
+func (r *reporter) tagsWithCode(args *ReportArgs, responseCode int) (context.Context, error) {
+	return r.tags.Get(tagKey{*args, responseCode}, func() (context.Context, error) {
+		return r.generateTag(args,
+			tag.Insert(responseCodeKey, strconv.Itoa(responseCode)),
+			tag.Insert(responseCodeClassKey, metrics.ResponseCodeClass(responseCode)))
+	})
 }
 
 func (r *reporter) generateTag(args *ReportArgs, tags ...tag.Mutator) (context.Context, error) {

@@ -30,6 +30,7 @@ import (
 	"knative.dev/pkg/metrics/metricskey"
 
 	"github.com/skiffhq/skiff/pkg/broker"
+	"github.com/skiffhq/skiff/pkg/kncloudevents"
 )
 
 var (
@@ -98,6 +99,12 @@ func register() {
 type reporter struct {
 	container  string
 	uniqueName string
+	tags       kncloudevents.TagContextCache[tagKey]
+}
+
+type tagKey struct {
+	args ReportArgs
+	code int
 }
 
 // NewStatsReporter creates a reporter that collects and reports ingress metrics.
@@ -124,6 +131,12 @@ func (r *reporter) ReportEventDispatchTime(args *ReportArgs, responseCode int, d
 }
 
 func (r *reporter) generateTag(args *ReportArgs, responseCode int) (context.Context, error) {
+	return r.tags.Get(tagKey{*args, responseCode}, func() (context.Context, error) {
+		return r.buildTag(args, responseCode)
+	})
+}
+
+func (r *reporter) buildTag(args *ReportArgs, responseCode int) (context.Context, error) {
 	ctx := metricskey.WithResource(context.Background(), resource.Resource{
 		Type: broker.ResourceTypeKnativeBroker,
 		Labels: map[string]string{
