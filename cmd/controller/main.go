@@ -1,0 +1,57 @@
+/*
+Copyright 2026 The Skiff Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Command controller is Knative Serving's controller: the service,
+// configuration, revision, route, labeler, gc and serverlessservice
+// reconcilers, as upstream cmd/controller. The kpa reconciler runs in the
+// autoscaler binary, next to the deciders it consults.
+package main
+
+import (
+	"flag"
+
+	"knative.dev/pkg/injection"
+	"knative.dev/pkg/injection/sharedmain"
+	"knative.dev/pkg/reconciler"
+	"knative.dev/pkg/signals"
+
+	"github.com/skiffhq/skiff/pkg/reconciler/configuration"
+	"github.com/skiffhq/skiff/pkg/reconciler/gc"
+	"github.com/skiffhq/skiff/pkg/reconciler/labeler"
+	"github.com/skiffhq/skiff/pkg/reconciler/route"
+	"github.com/skiffhq/skiff/pkg/reconciler/service"
+)
+
+var ctors = []injection.ControllerConstructor{
+	configuration.NewController,
+	labeler.NewController,
+	route.NewController,
+	service.NewController,
+	gc.NewController,
+}
+
+func main() {
+	flag.DurationVar(&reconciler.DefaultTimeout,
+		"reconciliation-timeout", reconciler.DefaultTimeout,
+		"The amount of time to give each reconciliation of a resource to complete before its context is canceled.")
+
+	ctx := signals.NewContext()
+
+	// This parses flags, so the flag above is set once it returns.
+	cfg := injection.ParseAndGetRESTConfigOrDie()
+
+	sharedmain.MainWithConfig(ctx, "controller", cfg, ctors...)
+}
