@@ -161,3 +161,29 @@ type NoopReporter struct{}
 
 func (NoopReporter) ReportEventCount(*ReportArgs, int) error                       { return nil }
 func (NoopReporter) ReportEventDispatchTime(*ReportArgs, int, time.Duration) error { return nil }
+
+// ReportEventDispatch records the event count and the dispatch time of one
+// dispatch in a single call (one tag lookup, one record), for the hot path.
+func (r *reporter) ReportEventDispatch(args *ReportArgs, responseCode int, d time.Duration) error {
+	ctx, err := r.generateTag(args, responseCode)
+	if err != nil {
+		return err
+	}
+	metrics.RecordBatch(ctx, eventCountM.M(1), dispatchTimeInMsecM.M(float64(d)/float64(time.Millisecond)))
+	return nil
+}
+
+type dispatchReporter interface {
+	ReportEventDispatch(args *ReportArgs, responseCode int, d time.Duration) error
+}
+
+// ReportDispatch records count and dispatch time, in one call when the
+// reporter can.
+func ReportDispatch(r StatsReporter, args *ReportArgs, responseCode int, d time.Duration) {
+	if b, ok := r.(dispatchReporter); ok {
+		_ = b.ReportEventDispatch(args, responseCode, d)
+		return
+	}
+	_ = r.ReportEventDispatchTime(args, responseCode, d)
+	_ = r.ReportEventCount(args, responseCode)
+}

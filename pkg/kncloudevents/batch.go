@@ -157,7 +157,11 @@ type BatchResult struct {
 
 // WriteBatchResults answers a batch with one result per event, in order.
 func WriteBatchResults(w http.ResponseWriter, results []BatchResult) {
-	var buf []byte
+	size := 0
+	for _, r := range results {
+		size += 2*binary.MaxVarintLen64 + headerSize(r.Header) + len(r.Body)
+	}
+	buf := make([]byte, 0, size)
 	for _, r := range results {
 		buf = binary.AppendUvarint(buf, uint64(r.Code))
 		buf = appendHeader(buf, r.Header)
@@ -265,10 +269,16 @@ func (r *batchReader) header() http.Header {
 		return nil
 	}
 	h := make(http.Header, n)
+	// One backing array for all values: most keys have one value.
+	vals := make([]string, 0, n)
 	for i := uint64(0); i < n && r.err == nil; i++ {
 		k := string(r.bytes())
-		v := string(r.bytes())
-		h[k] = append(h[k], v)
+		vals = append(vals, string(r.bytes()))
+		if prev, ok := h[k]; ok {
+			h[k] = append(prev[:len(prev):len(prev)], vals[len(vals)-1])
+		} else {
+			h[k] = vals[len(vals)-1 : len(vals) : len(vals)]
+		}
 	}
 	return h
 }
@@ -281,6 +291,17 @@ func appendBytes(b, v []byte) []byte {
 func appendString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
+}
+
+// headerSize bounds the encoded size of h.
+func headerSize(h http.Header) int {
+	n := binary.MaxVarintLen64
+	for k, vs := range h {
+		for _, v := range vs {
+			n += len(k) + len(v) + 2*binary.MaxVarintLen64
+		}
+	}
+	return n
 }
 
 func appendHeader(b []byte, h http.Header) []byte {
@@ -430,7 +451,11 @@ func (b *destBatcher) sendBatch(batch []*batchItem, timeout time.Duration) {
 	}
 	b.stats.batches.Add(1)
 	b.stats.events.Add(uint64(len(batch)))
-	var buf []byte
+	size := 0
+	for _, it := range batch {
+		size += headerSize(it.header) + len(it.body) + binary.MaxVarintLen64
+	}
+	buf := make([]byte, 0, size)
 	for _, it := range batch {
 		buf = appendHeader(buf, it.header)
 		buf = appendBytes(buf, it.body)

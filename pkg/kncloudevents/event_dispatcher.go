@@ -318,7 +318,7 @@ func (d *Dispatcher) executeRequest(ctx context.Context, target duckv1.Addressab
 		var body []byte
 		var doErr error
 		if attempt == 0 && d.batching {
-			resp, body, doErr = d.doFirst(ctx, tmpl, retryConfig)
+			resp, body, doErr = d.doFirst(ctx, tmpl, ev, retryConfig)
 		} else {
 			resp, body, doErr = d.do(ctx, tmpl, retryConfig)
 		}
@@ -357,7 +357,7 @@ func (d *Dispatcher) executeRequest(ctx context.Context, target duckv1.Addressab
 
 // doFirst makes the first attempt, in a batch when the destination takes
 // batches and already has requests in flight.
-func (d *Dispatcher) doFirst(ctx context.Context, tmpl *http.Request, retryConfig *RetryConfig) (*http.Response, []byte, error) {
+func (d *Dispatcher) doFirst(ctx context.Context, tmpl *http.Request, ev *event.Event, retryConfig *RetryConfig) (*http.Response, []byte, error) {
 	url := tmpl.URL.String()
 	b := d.batchers.get(url, d.client, false)
 	if b == nil {
@@ -368,7 +368,10 @@ func (d *Dispatcher) doFirst(ctx context.Context, tmpl *http.Request, retryConfi
 		return resp, body, err
 	}
 	var payload []byte
-	if tmpl.GetBody != nil {
+	if data := ev.Data(); tmpl.Header.Get("Ce-Specversion") != "" && int64(len(data)) == tmpl.ContentLength {
+		// Binary mode: the body is the event's data; no need to copy it.
+		payload = data
+	} else if tmpl.GetBody != nil {
 		rc, err := tmpl.GetBody()
 		if err != nil {
 			return nil, nil, err
@@ -409,9 +412,8 @@ func (d *Dispatcher) do(ctx context.Context, tmpl *http.Request, retryConfig *Re
 	}
 	req := tmpl.WithContext(ctx)
 	if tmpl.GetBody != nil {
-		// Every attempt needs a fresh body reader and its own header map (the
-		// transport may be reading the previous one still when we retry).
-		req = tmpl.Clone(ctx)
+		// Every attempt needs a fresh body reader. The header map is
+		// shared: neither we nor the transport write to it.
 		body, err := tmpl.GetBody()
 		if err != nil {
 			return nil, nil, err
@@ -437,10 +439,21 @@ func (d *Dispatcher) do(ctx context.Context, tmpl *http.Request, retryConfig *Re
 }
 
 func newRequest(ctx context.Context, ev *event.Event, u *apis.URL, headers http.Header) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("could not create http request: %w", err)
+	// Built directly rather than with http.NewRequest: the URL is parsed
+	// already, and this runs for every event on every hop.
+	target := u.URL()
+	if target.Host == "" {
+		return nil, fmt.Errorf("could not create http request: URL %q has no host", u)
 	}
+	req := (&http.Request{
+		Method:     http.MethodPost,
+		URL:        target,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     make(http.Header, 8+len(headers)),
+		Host:       target.Host,
+	}).WithContext(ctx)
 	if err := cehttp.WriteRequest(ctx, binding.ToMessage(ev), req); err != nil {
 		return nil, fmt.Errorf("could not write event to request: %w", err)
 	}

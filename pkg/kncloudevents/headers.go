@@ -39,17 +39,27 @@ var (
 func PassThroughHeaders(headers http.Header) http.Header {
 	h := http.Header{}
 	for n, v := range headers {
-		lower := strings.ToLower(n)
-		if _, ok := forwardHeaders[lower]; ok {
+		if forwarded(n) {
 			h[n] = v
-			continue
-		}
-		for _, prefix := range forwardPrefixes {
-			if strings.HasPrefix(lower, prefix) {
-				h[n] = v
-				break
-			}
 		}
 	}
 	return h
+}
+
+// forwarded compares case-insensitively without allocating: this runs for
+// every header of every event on every hop.
+func forwarded(name string) bool {
+	if len(name) == len("x-request-id") || len(name) == len("retry-after") {
+		for f := range forwardHeaders {
+			if strings.EqualFold(name, f) {
+				return true
+			}
+		}
+	}
+	for _, prefix := range forwardPrefixes {
+		if len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix) {
+			return true
+		}
+	}
+	return false
 }

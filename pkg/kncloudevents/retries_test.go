@@ -246,3 +246,29 @@ func TestBackoffWithRetryAfter(t *testing.T) {
 		})
 	}
 }
+
+func TestPassThroughHeaders(t *testing.T) {
+	in := http.Header{
+		"X-Request-Id":     {"r1"},
+		"Retry-After":      {"5"},
+		"Knative-Foo":      {"a"},
+		"X-B3-Traceid":     {"t"},
+		"Ce-Id":            {"not forwarded"},
+		"Content-Type":     {"text/plain"},
+		"Authorization":    {"secret"},
+		"X-Request-Idx":    {"near miss"},
+		"Knative":          {"too short for the prefix"},
+		"kNaTiVe-mixed":    {"b"},
+		"Traceparent-Like": {"no"},
+	}
+	got := PassThroughHeaders(in)
+	want := []string{"X-Request-Id", "Retry-After", "Knative-Foo", "X-B3-Traceid", "kNaTiVe-mixed"}
+	if len(got) != len(want) {
+		t.Errorf("PassThroughHeaders = %v, want exactly %v", got, want)
+	}
+	for _, k := range want {
+		if _, ok := got[k]; !ok {
+			t.Errorf("%s not forwarded", k)
+		}
+	}
+}

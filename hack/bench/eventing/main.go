@@ -43,6 +43,7 @@ func main() {
 	metrics := flag.Bool("metrics", true, "record OpenCensus metrics as the binaries do")
 	dir := flag.String("dir", "", "event log directory (default: a temporary directory)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured run to this file")
+	memprofile := flag.String("memprofile", "", "write an allocation profile of the measured run to this file")
 	flag.Parse()
 
 	logDir := *dir
@@ -76,6 +77,19 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	opts := inprocess.LoadOptions{Events: *events, Concurrency: *concurrency, PayloadBytes: *payload, ExtraTriggers: *extra}
+	if *memprofile != "" {
+		runtime.MemProfileRate = 64 << 10
+		defer func() {
+			f, err := os.Create(*memprofile)
+			if err != nil {
+				log.Fatal(err)
+			}
+			defer f.Close()
+			if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+				log.Fatal(err)
+			}
+		}()
+	}
 	base, baseErr := inprocess.RunBaseline(opts)
 	if baseErr != nil {
 		log.Fatalf("baseline: %v", baseErr)

@@ -244,7 +244,7 @@ func (h *Handler) handleDispatchToReplyRequest(ctx context.Context, t *eventingv
 	}
 	args := &ReportArgs{ns: t.Namespace, trigger: t.Name, broker: t.Spec.Broker, requestType: "reply_forward", requestScheme: scheme(r)}
 	// The filter acts as a proxy here, so headers are not filtered.
-	h.send(ctx, w, r.Header, duckv1.Addressable{URL: b.Status.Address.URL}, args, ev, t, skipTTL)
+	h.send(ctx, w, r.Header.Clone(), duckv1.Addressable{URL: b.Status.Address.URL}, args, ev, t, skipTTL)
 }
 
 func (h *Handler) handleDispatchToDLSRequest(ctx context.Context, t *eventingv1.Trigger, w http.ResponseWriter, r *http.Request, ev *cloudevents.Event) {
@@ -264,7 +264,7 @@ func (h *Handler) handleDispatchToDLSRequest(ctx context.Context, t *eventingv1.
 		return
 	}
 	args := &ReportArgs{ns: t.Namespace, trigger: t.Name, broker: t.Spec.Broker, requestType: "dls_forward", requestScheme: scheme(r)}
-	h.send(ctx, w, r.Header, *target, args, ev, t, skipTTL)
+	h.send(ctx, w, r.Header.Clone(), *target, args, ev, t, skipTTL)
 }
 
 func (h *Handler) handleDispatchToSubscriberRequest(ctx context.Context, t *eventingv1.Trigger, w http.ResponseWriter, r *http.Request, ev *cloudevents.Event) {
@@ -310,7 +310,8 @@ func (h *Handler) handleDispatchToSubscriberRequest(ctx context.Context, t *even
 
 // send forwards ev once to target and writes the outcome as the response.
 func (h *Handler) send(ctx context.Context, w http.ResponseWriter, headers http.Header, target duckv1.Addressable, args *ReportArgs, ev *cloudevents.Event, t *eventingv1.Trigger, ttl int32, sendOpts ...kncloudevents.SendOption) {
-	additional := headers.Clone()
+	// headers is ours to change: callers pass a fresh map.
+	additional := headers
 	if additional == nil {
 		additional = http.Header{}
 	}
@@ -335,12 +336,16 @@ func (h *Handler) send(ctx context.Context, w http.ResponseWriter, headers http.
 		_ = h.reporter.ReportEventCount(args, info.ResponseCode)
 		return
 	}
-	_ = h.reporter.ReportEventDispatchTime(args, info.ResponseCode, info.Duration)
 	statusCode, err := h.writeResponse(ctx, w, info, ttl)
 	if err != nil {
 		h.logger.Info("Failed to write response", zap.Error(err))
 	}
-	_ = h.reporter.ReportEventCount(args, statusCode)
+	if statusCode == info.ResponseCode {
+		reportDispatch(h.reporter, args, statusCode, info.Duration)
+	} else {
+		_ = h.reporter.ReportEventDispatchTime(args, info.ResponseCode, info.Duration)
+		_ = h.reporter.ReportEventCount(args, statusCode)
+	}
 }
 
 // errExtensionBody is the failure body the channel dispatcher unwraps into

@@ -182,9 +182,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	statusCode, dispatchTime, reason := h.receive(r.Context(), kncloudevents.PassThroughHeaders(r.Header), ev, channelAddress)
 	if dispatchTime > kncloudevents.NoDuration {
-		_ = h.Reporter.ReportEventDispatchTime(args, statusCode, dispatchTime)
+		reportDispatch(h.Reporter, args, statusCode, dispatchTime)
+	} else {
+		_ = h.Reporter.ReportEventCount(args, statusCode)
 	}
-	_ = h.Reporter.ReportEventCount(args, statusCode)
 	if reason != "" {
 		http.Error(w, reason, statusCode)
 		return

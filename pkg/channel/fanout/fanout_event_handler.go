@@ -144,15 +144,17 @@ func Send(ctx context.Context, d *kncloudevents.Dispatcher, ev event.Event, addi
 func ReportDispatchResult(result DispatchResult, reporter channel.StatsReporter, args channel.ReportArgs) {
 	if result.info != nil {
 		args.EventScheme = result.info.Scheme
-		if result.info.Duration > kncloudevents.NoDuration {
-			code := result.info.ResponseCode
-			if code <= kncloudevents.NoResponse {
-				code = http.StatusInternalServerError
-			}
-			_ = reporter.ReportEventDispatchTime(&args, code, result.info.Duration)
-		}
 	}
 	switch {
+	case result.info != nil && result.info.Duration > kncloudevents.NoDuration && result.err == nil:
+		channel.ReportDispatch(reporter, &args, result.info.ResponseCode, result.info.Duration)
+	case result.info != nil && result.info.Duration > kncloudevents.NoDuration:
+		code := result.info.ResponseCode
+		if code <= kncloudevents.NoResponse {
+			code = http.StatusInternalServerError
+		}
+		_ = reporter.ReportEventDispatchTime(&args, code, result.info.Duration)
+		_ = reporter.ReportEventCount(&args, http.StatusInternalServerError)
 	case result.err != nil:
 		_ = reporter.ReportEventCount(&args, http.StatusInternalServerError)
 	case result.info != nil:
