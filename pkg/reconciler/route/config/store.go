@@ -24,6 +24,7 @@ import (
 
 	cfgmap "github.com/skiffhq/skiff/pkg/apis/config"
 	netcfg "github.com/skiffhq/skiff/pkg/apis/networking/config"
+	"github.com/skiffhq/skiff/pkg/gc"
 )
 
 type cfgKey struct{}
@@ -33,6 +34,7 @@ type cfgKey struct{}
 // +k8s:deepcopy-gen=false
 type Config struct {
 	Domain   *Domain
+	GC       *gc.Config
 	Network  *netcfg.Config
 	Features *cfgmap.Features
 }
@@ -70,8 +72,9 @@ type Store struct {
 	*configmap.UntypedStore
 }
 
-// NewStore creates a Store watching config-domain, config-network and
-// config-features. onAfterStore functions run after each ConfigMap update
+// NewStore creates a Store watching config-domain, config-gc,
+// config-network and config-features. config-gc is kept as upstream keeps
+// it, though the Route reconciler itself does not read it. onAfterStore functions run after each ConfigMap update
 // (the controller uses one to resync every Route when domains change).
 func NewStore(ctx context.Context, onAfterStore ...func(name string, value interface{})) *Store {
 	return &Store{
@@ -80,6 +83,7 @@ func NewStore(ctx context.Context, onAfterStore ...func(name string, value inter
 			logging.FromContext(ctx),
 			configmap.Constructors{
 				DomainConfigName:          NewDomainFromConfigMap,
+				gc.ConfigName:             gc.NewConfigFromConfigMapFunc(ctx),
 				netcfg.ConfigMapName:      netcfg.NewConfigFromConfigMap,
 				cfgmap.FeaturesConfigName: cfgmap.NewFeaturesConfigFromConfigMap,
 			},
@@ -98,6 +102,7 @@ func (s *Store) ToContext(ctx context.Context) context.Context {
 func (s *Store) Load() *Config {
 	cfg := &Config{
 		Domain:  s.UntypedLoad(DomainConfigName).(*Domain).DeepCopy(),
+		GC:      s.UntypedLoad(gc.ConfigName).(*gc.Config).DeepCopy(),
 		Network: s.UntypedLoad(netcfg.ConfigMapName).(*netcfg.Config).DeepCopy(),
 	}
 	if features, ok := s.UntypedLoad(cfgmap.FeaturesConfigName).(*cfgmap.Features); ok {

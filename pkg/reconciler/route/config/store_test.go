@@ -48,6 +48,9 @@ func TestStoreServesTheShippedConfigMaps(t *testing.T) {
 	if cfg.Features == nil {
 		t.Error("features not loaded")
 	}
+	if cfg.GC == nil {
+		t.Error("config-gc not loaded")
+	}
 }
 
 func TestStoreHotReloadsDomains(t *testing.T) {
