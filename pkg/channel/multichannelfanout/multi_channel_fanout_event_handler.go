@@ -83,7 +83,18 @@ type Options struct {
 	MaxEventBytes int64
 	// MaxInflight bounds events being delivered (default DefaultMaxInflight).
 	MaxInflight int
+	// ParkDelay is the first wait before delivering again an event whose
+	// subscriber and dead-letter sink both failed (default
+	// DefaultParkDelay); it doubles up to MaxParkDelay.
+	ParkDelay time.Duration
 }
+
+const (
+	// DefaultParkDelay and MaxParkDelay pace the redelivery of events that
+	// neither the subscriber nor the dead-letter sink took.
+	DefaultParkDelay = time.Second
+	MaxParkDelay     = 5 * time.Minute
+)
 
 type channelState struct {
 	ref    channel.ChannelReference
@@ -98,6 +109,7 @@ type EventHandler struct {
 	dispatcher *kncloudevents.Dispatcher
 	reporter   channel.StatsReporter
 	maxBytes   int64
+	parkDelay  time.Duration
 	sem        chan struct{}
 
 	mu      sync.RWMutex
@@ -114,7 +126,18 @@ type EventHandler struct {
 	closing   bool
 	wg        sync.WaitGroup
 
-	delivered, deadLettered, failed, abandoned atomic.Uint64
+	delivered, deadLettered, failed, abandoned, parked atomic.Uint64
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // Stats counts final outcomes per subscriber delivery.
@@ -124,10 +147,13 @@ type Stats struct {
 	// Failed deliveries had no dead-letter sink and ran out of retries; they
 	// are logged with the event id and recorded as finished, as upstream.
 	Failed uint64
-	// Abandoned deliveries were cut short by Close (or a dead-letter sink
-	// that failed too); they stay in the log for the next start.
+	// Abandoned deliveries were cut short by Close; they stay in the log
+	// for the next start.
 	Abandoned uint64
-	Log       eventlog.Stats
+	// Parked counts rounds in which both a subscriber and its dead-letter
+	// sink failed; the event was kept and sent again later.
+	Parked uint64
+	Log    eventlog.Stats
 }
 
 // NewEventHandler opens the durable log in opts.Dir. Entries left
@@ -158,6 +184,9 @@ func NewEventHandler(_ context.Context, logger *zap.Logger, opts Options) (*Even
 	if opts.MaxInflight <= 0 {
 		opts.MaxInflight = DefaultMaxInflight
 	}
+	if opts.ParkDelay <= 0 {
+		opts.ParkDelay = DefaultParkDelay
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	if len(pending) > 0 {
 		logger.Info("Event log has unfinished events; they are delivered on Replay", zap.Int("count", len(pending)))
@@ -168,6 +197,7 @@ func NewEventHandler(_ context.Context, logger *zap.Logger, opts Options) (*Even
 		dispatcher: opts.Dispatcher,
 		reporter:   opts.Reporter,
 		maxBytes:   opts.MaxEventBytes,
+		parkDelay:  opts.ParkDelay,
 		sem:        make(chan struct{}, opts.MaxInflight),
 		byHost:     make(map[string]*channelState),
 		byRef:      make(map[string]*channelState),
@@ -412,13 +442,29 @@ func (h *EventHandler) dispatch(seq uint64, ev event.Event, headers http.Header,
 }
 
 func (h *EventHandler) deliver(seq uint64, ev event.Event, headers http.Header, t target) {
-	res := fanout.Send(h.ctx, h.dispatcher, ev, headers, t.sub)
-	if h.ctx.Err() != nil {
-		// Shutting down: leave the entry unfinished for the next start.
-		h.abandoned.Add(1)
-		return
+	var res fanout.DispatchResult
+	for park := h.parkDelay; ; park = min(2*park, MaxParkDelay) {
+		res = fanout.Send(h.ctx, h.dispatcher, ev, headers, t.sub)
+		if h.ctx.Err() != nil {
+			// Shutting down: leave the entry unfinished for the next start.
+			h.abandoned.Add(1)
+			return
+		}
+		fanout.ReportDispatchResult(res, h.reporter, channel.ReportArgs{Ns: t.sub.Namespace, EventType: ev.Type()})
+		if res.Error() == nil || t.sub.DeadLetter == nil {
+			break
+		}
+		// Both the subscriber and its dead-letter sink failed. Upstream
+		// drops the event here; it stays in the log and goes out again
+		// later (and after a restart, if one comes first).
+		h.parked.Add(1)
+		h.logger.Error("Delivery and dead-lettering failed; event parked for another round",
+			zap.String("id", ev.ID()), zap.String("subscription", t.sub.Key()), zap.Duration("next", park), zap.Error(res.Error()))
+		if !sleep(h.ctx, park) {
+			h.abandoned.Add(1)
+			return
+		}
 	}
-	fanout.ReportDispatchResult(res, h.reporter, channel.ReportArgs{Ns: t.sub.Namespace, EventType: ev.Type()})
 	info := res.Info()
 	switch err := res.Error(); {
 	case err == nil && info != nil && info.DeadLettered:
@@ -426,13 +472,6 @@ func (h *EventHandler) deliver(seq uint64, ev event.Event, headers http.Header, 
 		h.logger.Info("Event dead-lettered", zap.String("id", ev.ID()), zap.String("subscription", t.sub.Key()))
 	case err == nil:
 		h.delivered.Add(1)
-	case t.sub.DeadLetter != nil:
-		// Both the subscriber and its dead-letter sink failed: keep the
-		// entry, so the next start tries again rather than dropping it.
-		h.abandoned.Add(1)
-		h.logger.Error("Delivery and dead-lettering failed; event kept in the log for the next start",
-			zap.String("id", ev.ID()), zap.String("subscription", t.sub.Key()), zap.Error(err))
-		return
 	default:
 		h.failed.Add(1)
 		h.logger.Error("Delivery failed after retries and there is no dead-letter sink; event dropped",
@@ -515,6 +554,7 @@ func (h *EventHandler) Stats() Stats {
 		DeadLettered: h.deadLettered.Load(),
 		Failed:       h.failed.Load(),
 		Abandoned:    h.abandoned.Load(),
+		Parked:       h.parked.Load(),
 		Log:          h.log.Stats(),
 	}
 }

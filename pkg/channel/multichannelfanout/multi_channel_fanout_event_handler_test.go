@@ -154,7 +154,7 @@ type harness struct {
 
 func start(t *testing.T, dir string, cfg ChannelConfig) *harness {
 	t.Helper()
-	h, err := NewEventHandler(context.Background(), nil, Options{Dir: dir})
+	h, err := NewEventHandler(context.Background(), nil, Options{Dir: dir, ParkDelay: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -486,6 +486,33 @@ func TestNoSubscribersIsAcceptedWithoutLogging(t *testing.T) {
 	hs.send("e1")
 	if st := hs.h.Stats(); st.Log.Appends != 0 {
 		t.Errorf("an event for a channel without subscribers was logged: %+v", st)
+	}
+}
+
+func TestFailingDeadLetterSinkIsRetriedLater(t *testing.T) {
+	down := newSink(t, func(string, int) int { return http.StatusBadRequest })
+	// The dead-letter sink is down for its first two rounds.
+	dls := newSink(t, func(_ string, n int) int {
+		if n < 2 {
+			return http.StatusServiceUnavailable
+		}
+		return http.StatusAccepted
+	})
+	su := sub("u1", down)
+	su.DeadLetter = dls.addressable()
+	hs := start(t, t.TempDir(), config(su))
+	hs.send("e1")
+	for i := 0; i < 3; i++ {
+		down.next()
+		dls.next()
+	}
+	waitLive(t, hs.h, 0)
+	st := hs.h.Stats()
+	if st.DeadLettered != 1 || st.Parked != 2 || st.Failed != 0 {
+		t.Errorf("stats = %+v, want dead-lettered after 2 parked rounds", st)
+	}
+	if got := dls.accepted()["e1"]; got != 1 {
+		t.Errorf("dead-letter sink accepted e1 %d times, want 1", got)
 	}
 }
 
