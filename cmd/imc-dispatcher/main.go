@@ -24,9 +24,11 @@ import (
 	"knative.dev/pkg/signals"
 
 	"github.com/skiffhq/skiff/pkg/channel/inmemorychannel"
+	"github.com/skiffhq/skiff/pkg/kncloudevents"
 )
 
 func main() {
+	kncloudevents.TuneGC()
 	// The channel server answers the probes itself (ready once the log
 	// has been replayed).
 	ctx := sharedmain.WithHealthProbesDisabled(signals.NewContext())

@@ -19,6 +19,8 @@ package kncloudevents
 import (
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"time"
 )
 
@@ -62,4 +64,17 @@ func NewTransport(args *ConnectionArgs) *http.Transport {
 		t.MaxIdleConnsPerHost = args.MaxIdleConnsPerHost
 	}
 	return t
+}
+
+// DataPlaneGCPercent is the GOGC the eventing data planes run with unless
+// GOGC is set: their live heap is small and churns per event, so the
+// default (100) spends a tenth of the CPU on collections for little memory
+// saved (measured with hack/bench/eventing).
+const DataPlaneGCPercent = 400
+
+// TuneGC applies DataPlaneGCPercent when GOGC is not set in the environment.
+func TuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(DataPlaneGCPercent)
+	}
 }

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/skiffhq/skiff/pkg/broker/inprocess"
+	"github.com/skiffhq/skiff/pkg/kncloudevents"
 )
 
 func main() {
@@ -45,6 +46,8 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured run to this file")
 	memprofile := flag.String("memprofile", "", "write an allocation profile of the measured run to this file")
 	flag.Parse()
+	// As the data-plane binaries do (GOGC from the environment wins).
+	kncloudevents.TuneGC()
 
 	logDir := *dir
 	if logDir == "" {

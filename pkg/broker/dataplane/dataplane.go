@@ -81,6 +81,7 @@ type BuildFunc func(ctx context.Context, logger *zap.Logger, env Env) (http.Hand
 
 // Main runs component: portEnv names its port variable.
 func Main(component, portEnv string, build BuildFunc) {
+	kncloudevents.TuneGC()
 	env := Env{
 		PodName:       envString("POD_NAME", component),
 		ContainerName: envString("CONTAINER_NAME", component),
