@@ -21,6 +21,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httputil"
+	"sync"
 
 	"go.uber.org/zap"
 
@@ -50,12 +51,43 @@ func NewHeaderPruningReverseProxy(target, hostOverride string, headersToRemove [
 			// As httputil.NewSingleHostReverseProxy: without a User-Agent
 			// the transport would add Go's default one.
 			if _, ok := req.Header[netheader.UserAgentKey]; !ok {
-				req.Header[netheader.UserAgentKey] = []string{""}
+				req.Header[netheader.UserAgentKey] = emptyUserAgent
 			}
 			for _, h := range headersToRemove {
 				delete(req.Header, h)
 			}
 		},
+	}
+}
+
+// emptyUserAgent is shared by all requests: header value slices are only
+// read or replaced, never written in place.
+var emptyUserAgent = []string{""}
+
+// proxyBufferSize is the reverse proxy's copy buffer size (its default).
+const proxyBufferSize = 32 * 1024
+
+// NewBufferPool returns a pool of the reverse proxy's copy buffers. Unlike
+// knative.dev/networking's pool it stores array pointers, so Put does not
+// allocate a slice header per request.
+func NewBufferPool() httputil.BufferPool {
+	return &bufferPool{}
+}
+
+type bufferPool struct {
+	pool sync.Pool // of *[proxyBufferSize]byte
+}
+
+func (b *bufferPool) Get() []byte {
+	if buf, ok := b.pool.Get().(*[proxyBufferSize]byte); ok {
+		return buf[:]
+	}
+	return make([]byte, proxyBufferSize)
+}
+
+func (b *bufferPool) Put(buf []byte) {
+	if len(buf) == proxyBufferSize {
+		b.pool.Put((*[proxyBufferSize]byte)(buf))
 	}
 }
 

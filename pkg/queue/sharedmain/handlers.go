@@ -54,7 +54,7 @@ func mainHandler(
 	httpProxy := queue.NewHeaderPruningReverseProxy(target, queue.NoHostOverride, queue.RevisionHeaders, false /* use HTTP */)
 	httpProxy.Transport = transport
 	httpProxy.ErrorHandler = queue.ProxyErrorHandler(logger)
-	httpProxy.BufferPool = netproxy.NewBufferPool()
+	httpProxy.BufferPool = queue.NewBufferPool()
 	httpProxy.FlushInterval = netproxy.FlushInterval
 
 	breaker := buildBreaker(logger, env)

@@ -442,14 +442,17 @@ func buildProbe(logger *zap.SugaredLogger, encodedProbe string, autodetectHTTP2,
 }
 
 // buildTransport returns the transport to the user container: keep-alive
-// connections (one idle connection per allowed concurrent request), HTTP/1
-// or h2c following the incoming request's protocol, no compression.
+// connections (one idle connection per allowed concurrent request), with
+// Skiff's goroutine-free fast path for bodiless idempotent requests and
+// upstream's auto transport (HTTP/1 or h2c following the incoming request's
+// protocol, no compression) for the rest.
 func buildTransport(env config) http.RoundTripper {
 	maxIdleConns := 1000 // TODO: somewhat arbitrary value for CC=0, as upstream.
 	if env.ContainerConcurrency > 0 {
 		maxIdleConns = env.ContainerConcurrency
 	}
-	transport := pkgnet.NewProxyAutoTransport(maxIdleConns, maxIdleConns)
+	transport := queue.NewUserContainerTransport(net.JoinHostPort("127.0.0.1", env.UserPort), maxIdleConns,
+		pkgnet.NewProxyAutoTransport(maxIdleConns, maxIdleConns))
 	if env.TracingConfigBackend == "" || env.TracingConfigBackend == tracingconfig.None {
 		return transport
 	}
