@@ -168,7 +168,7 @@ type logOptions struct {
 	timestamps bool
 	tailLines  int64 // <0: all
 	since      time.Time
-	limitBytes int64 // <=0: no limit
+	limitBytes int64  // <=0: no limit
 	stream     string // "" means both
 }
 

@@ -230,7 +230,7 @@ func TestPodLifecycle(t *testing.T) {
 	})
 	t.Run("volumes", func(t *testing.T) {
 		for path, want := range map[string]string{
-			"/etc/config/greeting.txt": "hi from a configmap",
+			"/etc/config/greeting.txt":                                "hi from a configmap",
 			"/var/run/secrets/kubernetes.io/serviceaccount/namespace": ns,
 			"/etc/hostname": "hello\n",
 		} {
@@ -253,6 +253,147 @@ func TestPodLifecycle(t *testing.T) {
 			t.Errorf("whoami = %q", got)
 		}
 	})
+
+	svc, err := kube.Services(ns).Create(ctx, &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: "hello"},
+		Spec: corev1.ServiceSpec{Selector: map[string]string{"app": "hello"},
+			Ports: []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intOrStr("http")}}},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svcURL := "http://" + net.JoinHostPort(svc.Spec.ClusterIP, "80")
+	dnsName := "hello." + ns + ".svc.cluster.local"
+	t.Run("ClusterIP from the host", func(t *testing.T) {
+		waitFor(t, "the ClusterIP to answer", func() bool { return tryGet(svcURL+"/") != "" })
+		if got := get(t, svcURL+"/"); got != "hello, skiff! (from hello)\n" {
+			t.Errorf("GET %s = %q", svcURL, got)
+		}
+	})
+	t.Run("DNS name from the host", func(t *testing.T) {
+		r := clusterResolver(t)
+		addrs, err := r.LookupHost(ctx, dnsName)
+		if err != nil || len(addrs) != 1 || addrs[0] != svc.Spec.ClusterIP {
+			t.Fatalf("LookupHost(%s) = %v, %v; want [%s]", dnsName, addrs, err, svc.Spec.ClusterIP)
+		}
+		if _, err := r.LookupHost(ctx, "nope."+ns+".svc.cluster.local"); err == nil {
+			t.Error("a missing Service resolved")
+		}
+	})
+	t.Run("from another pod by DNS name and ClusterIP", func(t *testing.T) {
+		createPod(t, helloPod(ns, "client"))
+		client := waitPod(t, ns, "client", "Ready", podReady)
+		if client.Status.PodIP == pod.Status.PodIP {
+			t.Fatalf("two pods share the address %s", client.Status.PodIP)
+		}
+		cbase := "http://" + net.JoinHostPort(client.Status.PodIP, "8080")
+		for _, target := range []string{"http://hello/", "http://" + dnsName + "/", svcURL + "/", base + "/"} {
+			if got := get(t, cbase+"/get?url="+target); got != "hello, skiff! (from hello)\n" {
+				t.Errorf("client GET %s = %q", target, got)
+			}
+		}
+		// The kubernetes Service reaches the apiserver from inside a Pod.
+		if got := tryGet(cbase + "/get?url=https://kubernetes.default.svc/healthz"); !strings.Contains(got, "certificate") && got != "ok" {
+			t.Errorf("client GET https://kubernetes.default.svc/healthz = %q, want an answer from the apiserver", got)
+		}
+	})
+	t.Run("kubectl logs", func(t *testing.T) {
+		out := env.Kubectl(t, "logs", "-n", ns, "hello")
+		if !strings.Contains(out, "hello listening on :8080") || !strings.Contains(out, "request GET /") {
+			t.Errorf("kubectl logs = %q", out)
+		}
+		out = env.Kubectl(t, "logs", "-n", ns, "hello", "--tail=1", "--timestamps")
+		if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.Contains(lines[0], "Z ") {
+			t.Errorf("kubectl logs --tail=1 --timestamps = %q", out)
+		}
+	})
+
+	t.Run("delete removes processes and network", func(t *testing.T) {
+		pids := processesWith("MARKER=" + marker)
+		if len(pids) == 0 {
+			t.Fatal("no process of the pod found")
+		}
+		veths := linksNamed("skv")
+		begin := time.Now()
+		if err := kube.Pods(ns).Delete(ctx, "hello", metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		waitPod(t, ns, "hello", "gone", func(p *corev1.Pod) bool { return p == nil })
+		t.Logf("pod delete -> gone in %s", time.Since(begin).Round(time.Millisecond))
+		if left := processesWith("MARKER=" + marker); len(left) > 0 {
+			t.Errorf("processes %v of the deleted pod still run", left)
+		}
+		if _, err := os.Stat(filepath.Join("/run/skiff/netns", string(pod.UID))); !os.IsNotExist(err) {
+			t.Errorf("network namespace of the deleted pod still exists (%v)", err)
+		}
+		if after := linksNamed("skv"); len(after) != len(veths)-1 {
+			t.Errorf("veths before %v, after %v: want one fewer", veths, after)
+		}
+	})
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func tryGet(url string) string {
+	c := &http.Client{Timeout: 5 * time.Second}
+	resp, err := c.Get(url)
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// clusterResolver asks the node's cluster DNS server directly, as the host's resolver
+// would with the cluster DNS address in its configuration.
+func clusterResolver(t *testing.T) *net.Resolver {
+	dns := net.JoinHostPort(nodetest.Agent(t).ClusterDNS().String(), "53")
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, dns)
+	}}
+}
+
+// processesWith lists the PIDs whose environment holds kv.
+func processesWith(kv string) []string {
+	var out []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		if e.Name()[0] < '0' || e.Name()[0] > '9' {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err != nil {
+			continue
+		}
+		for _, v := range strings.Split(string(b), "\x00") {
+			if v == kv {
+				out = append(out, e.Name())
+			}
+		}
+	}
+	return out
+}
+
+func linksNamed(prefix string) []string {
+	var out []string
+	ifs, _ := net.Interfaces()
+	for _, i := range ifs {
+		if strings.HasPrefix(i.Name, prefix) {
+			out = append(out, i.Name)
+		}
+	}
+	return out
 }
 
 func ptr[T any](v T) *T { return &v }
