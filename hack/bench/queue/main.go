@@ -13,6 +13,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
+
 // Command queue measures the latency queue-proxy adds to a request.
 //
 // It starts a "hello world" app on loopback and the real queue-proxy binary
