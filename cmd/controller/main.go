@@ -31,6 +31,7 @@ import (
 	"github.com/skiffhq/skiff/pkg/reconciler/configuration"
 	"github.com/skiffhq/skiff/pkg/reconciler/gc"
 	"github.com/skiffhq/skiff/pkg/reconciler/labeler"
+	"github.com/skiffhq/skiff/pkg/reconciler/revision"
 	"github.com/skiffhq/skiff/pkg/reconciler/route"
 	"github.com/skiffhq/skiff/pkg/reconciler/service"
 )
@@ -38,6 +39,7 @@ import (
 var ctors = []injection.ControllerConstructor{
 	configuration.NewController,
 	labeler.NewController,
+	revision.NewController,
 	route.NewController,
 	service.NewController,
 	gc.NewController,

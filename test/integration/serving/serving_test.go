@@ -32,6 +32,7 @@ import (
 	"github.com/skiffhq/skiff/pkg/reconciler/configuration"
 	"github.com/skiffhq/skiff/pkg/reconciler/gc"
 	"github.com/skiffhq/skiff/pkg/reconciler/labeler"
+	"github.com/skiffhq/skiff/pkg/reconciler/revision"
 	"github.com/skiffhq/skiff/pkg/reconciler/route"
 	"github.com/skiffhq/skiff/pkg/reconciler/service"
 	"github.com/skiffhq/skiff/pkg/test/harness"
@@ -86,6 +87,7 @@ func TestHelloGo(t *testing.T) {
 	startControllers(t, env,
 		configuration.NewController,
 		labeler.NewController,
+		revision.NewController,
 		route.NewController,
 		service.NewController,
 		gc.NewController,
@@ -124,6 +126,22 @@ func TestHelloGo(t *testing.T) {
 		}
 		env.WaitFor(t, ref("Configuration", ns, "hello-go"), fieldIs("hello-go-00001", "status", "latestCreatedRevisionName"))
 		env.WaitFor(t, ref("Service", ns, "hello-go"), fieldIs("hello-go-00001", "status", "latestCreatedRevisionName"))
+	})
+
+	t.Run("the revision yields its Deployment and PodAutoscaler", func(t *testing.T) {
+		d := env.WaitFor(t, ref("Deployment", ns, "hello-go-00001-deployment"), harness.Exists)
+		containers, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
+		var names []string
+		for _, c := range containers {
+			names = append(names, c.(map[string]interface{})["name"].(string))
+		}
+		if strings.Join(names, ",") != "user-container,queue-proxy" {
+			t.Errorf("deployment containers = %v, want user-container and queue-proxy", names)
+		}
+		pa := env.WaitFor(t, harness.Ref("autoscaling.internal.knative.dev/v1alpha1", "PodAutoscaler", ns, "hello-go-00001"), harness.Exists)
+		if class := pa.GetAnnotations()["autoscaling.knative.dev/class"]; class != "kpa.autoscaling.knative.dev" {
+			t.Errorf("PodAutoscaler class = %q, want kpa.autoscaling.knative.dev", class)
+		}
 	})
 
 	t.Run("kubectl get prints the seed's columns", func(t *testing.T) {
