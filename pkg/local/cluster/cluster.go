@@ -77,6 +77,11 @@ type Config struct {
 	Binaries Binaries
 	// Network is the host network to set up; the zero value means hostnet.DefaultConfig().
 	Network hostnet.Config
+	// ServiceCIDR is the apiserver's service-cluster-ip-range: all of Network's
+	// (blackholed) service CIDR when empty, or a range inside it. Test control planes take
+	// distinct sub-ranges, so the node agents of several clusters sharing the bridge never
+	// serve the same ClusterIP.
+	ServiceCIDR string
 	// Ports to listen on; zero fields are chosen free at start (and retried if another
 	// process grabs one first).
 	Ports Ports
@@ -97,6 +102,8 @@ type Cluster struct {
 	Dir string
 	// Network is the host network the apiserver listens on.
 	Network *hostnet.Network
+	// ServiceCIDR is the apiserver's service range (Config.ServiceCIDR, or Network's).
+	ServiceCIDR *net.IPNet
 	// Ports are the ports actually in use.
 	Ports Ports
 	// URL is the apiserver's address, https://<bridge host IP>:<port>.
@@ -199,8 +206,21 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, retErr error) {
 	if err != nil {
 		return nil, err
 	}
+	serviceCIDR := nw.ServiceCIDR
+	if cfg.ServiceCIDR != "" {
+		ip, n, err := net.ParseCIDR(cfg.ServiceCIDR)
+		if err != nil {
+			return nil, fmt.Errorf("service CIDR %q: %w", cfg.ServiceCIDR, err)
+		}
+		ones, _ := n.Mask.Size()
+		outer, _ := nw.ServiceCIDR.Mask.Size()
+		if ip.To4() == nil || !ip.Equal(n.IP) || !nw.ServiceCIDR.Contains(n.IP) || ones < outer {
+			return nil, fmt.Errorf("service CIDR %q must be an IPv4 network inside %s", cfg.ServiceCIDR, nw.ServiceCIDR)
+		}
+		serviceCIDR = n
+	}
 	serviceIP := make(net.IP, 4)
-	copy(serviceIP, nw.ServiceCIDR.IP.To4())
+	copy(serviceIP, serviceCIDR.IP.To4())
 	serviceIP[3] += serviceCIDRIP
 
 	p, err := ensurePKI(filepath.Join(dir, pkiDir), nw.HostIP, serviceIP)
@@ -208,7 +228,7 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, retErr error) {
 		return nil, err
 	}
 
-	c := &Cluster{Dir: dir, Network: nw, Kubeconfig: KubeconfigPath(dir)}
+	c := &Cluster{Dir: dir, Network: nw, ServiceCIDR: serviceCIDR, Kubeconfig: KubeconfigPath(dir)}
 	defer func() {
 		if retErr != nil {
 			c.Stop()
@@ -330,7 +350,7 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, retErr error) {
 			"--tls-cert-file=" + pk(apiserverCert),
 			"--tls-private-key-file=" + pk(apiserverKey),
 			"--client-ca-file=" + pk(caCert),
-			"--service-cluster-ip-range=" + nw.ServiceCIDR.String(),
+			"--service-cluster-ip-range=" + serviceCIDR.String(),
 			"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 			"--service-account-key-file=" + pk(saPub),
 			"--service-account-signing-key-file=" + pk(saKey),
@@ -377,7 +397,7 @@ func Start(ctx context.Context, cfg Config) (_ *Cluster, retErr error) {
 			"--secure-port=" + strconv.Itoa(pt.ControllerManager),
 			"--leader-elect=false",
 			"--cluster-name=skiff",
-			"--service-cluster-ip-range=" + nw.ServiceCIDR.String(),
+			"--service-cluster-ip-range=" + serviceCIDR.String(),
 			"--service-account-private-key-file=" + pk(saKey),
 			"--root-ca-file=" + pk(caCert),
 			"--cluster-signing-cert-file=" + pk(caCert),

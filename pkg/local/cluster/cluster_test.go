@@ -20,6 +20,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,8 +72,11 @@ func TestControlPlaneVersionAndAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if svc.Spec.ClusterIP != "10.96.0.1" {
-		t.Errorf("kubernetes ClusterIP = %s, want 10.96.0.1 (first address of the service CIDR)", svc.Spec.ClusterIP)
+	first := env.Cluster.ServiceCIDR.IP.To4()
+	wantIP := net.IPv4(first[0], first[1], first[2], first[3]+1).String()
+	if svc.Spec.ClusterIP != wantIP || !env.Cluster.Network.ServiceCIDR.Contains(first) {
+		t.Errorf("kubernetes ClusterIP = %s, want %s (first address of the service CIDR %s, inside %s)", svc.Spec.ClusterIP,
+			wantIP, env.Cluster.ServiceCIDR, env.Cluster.Network.ServiceCIDR)
 	}
 }
 

@@ -36,6 +36,7 @@ package harness
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -47,6 +48,7 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -88,19 +90,56 @@ var (
 	startErr error
 )
 
+// Option changes the environment Main starts.
+type Option func(*options)
+
+type options struct {
+	setups []func(*Env) (func(), error)
+}
+
+// WithSetup runs fn once the control plane is up, before the tests (packages that need
+// Pods to run start a node agent here: harness.WithSetup(nodetest.Setup)); the cleanup fn returns runs after the tests, also
+// on Ctrl-C, before the control plane stops. If fn fails, the tests do not run.
+func WithSetup(fn func(*Env) (cleanup func(), err error)) Option {
+	return func(o *options) { o.setups = append(o.setups, fn) }
+}
+
 // Main starts the shared control plane, runs the tests and exits with their status.
 // Call it from TestMain. If the control plane cannot start, every test binary using it
 // fails with the reason (for a missing build: run hack/build-controlplane.sh).
-func Main(m *testing.M) {
-	os.Exit(run(m))
+func Main(m *testing.M, opts ...Option) {
+	os.Exit(run(m, opts...))
 }
 
-func run(m *testing.M) int {
-	env, stop, err := start()
+func run(m *testing.M, opts ...Option) int {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	env, stopCluster, err := start()
 	if err != nil {
 		startErr = err
 		fmt.Fprintf(os.Stderr, "harness: cannot start the local control plane: %v\n", err)
 		return 1
+	}
+	var cleanups []func()
+	stop := func(ok bool) {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+		stopCluster(ok)
+	}
+	for _, setup := range o.setups {
+		cleanup, err := setup(env)
+		if err != nil {
+			startErr = err
+			fmt.Fprintf(os.Stderr, "harness: setup failed: %v\n", err)
+			stop(false)
+			return 1
+		}
+		if cleanup != nil {
+			cleanups = append(cleanups, cleanup)
+		}
 	}
 	shared.Store(env)
 
@@ -135,7 +174,13 @@ func start() (*Env, func(keep bool), error) {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	var progress bytes.Buffer
-	c, err := cluster.Start(ctx, cluster.Config{Dir: dir, Binaries: bins, FastEtcd: true, Out: &progress})
+	// A service range of its own, so node agents of concurrently running test binaries
+	// (and of `skiff up`) never serve the same ClusterIP on the shared bridge.
+	svcRange, err := serviceRange()
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := cluster.Start(ctx, cluster.Config{Dir: dir, Binaries: bins, FastEtcd: true, Out: &progress, ServiceCIDR: svcRange})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w\n(state and logs kept in %s)", err, dir)
 	}
@@ -155,6 +200,32 @@ func start() (*Env, func(keep bool), error) {
 	os.Setenv("KUBECONFIG", c.Kubeconfig)
 	return env, stop, nil
 }
+
+// serviceRange claims 10.96.<n>.0/24 (n from 128) for this process: the slot's lock file
+// stays locked until the process exits, so concurrent test binaries get distinct ranges.
+// `skiff up` uses the whole 10.96.0.0/16; its dynamically allocated ClusterIPs rarely
+// land in a test's range, and its node agent refuses an address another agent holds.
+func serviceRange() (string, error) {
+	dir := "/run/lock"
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		dir = os.TempDir()
+	}
+	for n := 128; n < 255; n++ {
+		f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("skiff-test-svc-%d.lock", n)), os.O_CREATE|os.O_RDWR, 0o666)
+		if err != nil {
+			return "", fmt.Errorf("claiming a service range: %w", err)
+		}
+		if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+			f.Close()
+			continue
+		}
+		heldRanges = append(heldRanges, f) // held until the process exits
+		return fmt.Sprintf("10.96.%d.0/24", n), nil
+	}
+	return "", errors.New("no free test service range (127 test binaries running?)")
+}
+
+var heldRanges []*os.File
 
 func newEnv(c *cluster.Cluster, bins cluster.Binaries, root string) (*Env, error) {
 	cfg := c.RESTConfig()
