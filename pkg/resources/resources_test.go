@@ -126,8 +126,8 @@ func accessor(pods ...*corev1.Pod) PodAccessor {
 
 func TestPodCountsByState(t *testing.T) {
 	for _, tc := range []struct {
-		name                                   string
-		pods                                   []*corev1.Pod
+		name                                  string
+		pods                                  []*corev1.Pod
 		ready, notReady, pending, terminating int
 	}{{
 		name: "no pods",

@@ -319,4 +319,3 @@ func (r *reconciler) getSelector(sks *netv1alpha1.ServerlessService) (map[string
 	}
 	return scale.Spec.Selector.MatchLabels, nil
 }
-

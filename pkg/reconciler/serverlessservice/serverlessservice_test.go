@@ -41,9 +41,9 @@ import (
 
 	_ "github.com/skiffhq/skiff/pkg/client/injection/ducks/autoscaling/v1alpha1/podscalable/fake"
 	_ "github.com/skiffhq/skiff/pkg/client/injection/informers/networking/v1alpha1/serverlessservice/fake"
-	_ "knative.dev/pkg/injection/clients/dynamicclient/fake"
 	_ "knative.dev/pkg/client/injection/kube/informers/core/v1/endpoints/fake"
 	_ "knative.dev/pkg/client/injection/kube/informers/core/v1/service/fake"
+	_ "knative.dev/pkg/injection/clients/dynamicclient/fake"
 	_ "knative.dev/pkg/system/testing"
 
 	pkgnet "github.com/skiffhq/skiff/pkg/apis/networking"
