@@ -33,6 +33,7 @@ import (
 	"github.com/skiffhq/skiff/pkg/reconciler/labeler"
 	"github.com/skiffhq/skiff/pkg/reconciler/revision"
 	"github.com/skiffhq/skiff/pkg/reconciler/route"
+	"github.com/skiffhq/skiff/pkg/reconciler/serverlessservice"
 	"github.com/skiffhq/skiff/pkg/reconciler/service"
 )
 
@@ -43,6 +44,7 @@ var ctors = []injection.ControllerConstructor{
 	route.NewController,
 	service.NewController,
 	gc.NewController,
+	serverlessservice.NewController,
 }
 
 func main() {
