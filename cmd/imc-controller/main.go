@@ -1,0 +1,30 @@
+/*
+Copyright 2026 The Skiff Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+// Command imc-controller reconciles InMemoryChannels against the shared
+// imc-dispatcher (upstream's cmd/in_memory/channel_controller; its
+// defaulting and validation are in eventing-webhook).
+package main
+
+import (
+	"knative.dev/pkg/injection/sharedmain"
+	"knative.dev/pkg/signals"
+
+	"github.com/skiffhq/skiff/pkg/reconciler/inmemorychannel/controller"
+)
+
+func main() {
+	sharedmain.MainWithContext(signals.NewContext(), "imc-controller", controller.NewController)
+}
