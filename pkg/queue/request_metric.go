@@ -144,6 +144,47 @@ func (t *taggedContexts) get(code int, routeTag string) context.Context {
 	return ctx
 }
 
+// The views are registered once per process (OpenCensus rejects a second
+// registration of a view with the same name).
+var (
+	registerRequestViews = sync.OnceValue(func() error {
+		keys := []tag.Key{podKey, containerKey, responseCodeKey, responseCodeClassKey, routeTagKey}
+		return pkgmetrics.RegisterResourceView(
+			&view.View{
+				Description: "The number of requests that are routed to queue-proxy",
+				Measure:     requestCountM,
+				Aggregation: view.Count(),
+				TagKeys:     keys,
+			},
+			&view.View{
+				Description: "The response time in millisecond",
+				Measure:     responseTimeInMsecM,
+				Aggregation: defaultLatencyDistribution,
+				TagKeys:     keys,
+			},
+		)
+	})
+	registerAppRequestViews = sync.OnceValue(func() error {
+		keys := []tag.Key{podKey, containerKey, responseCodeKey, responseCodeClassKey}
+		return pkgmetrics.RegisterResourceView(&view.View{
+			Description: "The number of requests that are routed to user-container",
+			Measure:     appRequestCountM,
+			Aggregation: view.Count(),
+			TagKeys:     keys,
+		}, &view.View{
+			Description: "The response time in millisecond",
+			Measure:     appResponseTimeInMsecM,
+			Aggregation: defaultLatencyDistribution,
+			TagKeys:     keys,
+		}, &view.View{
+			Description: "The number of items queued at this queue proxy.",
+			Measure:     queueDepthM,
+			Aggregation: view.LastValue(),
+			TagKeys:     keys,
+		})
+	})
+)
+
 type requestMetricsHandler struct {
 	next     http.Handler
 	contexts *taggedContexts
@@ -152,21 +193,7 @@ type requestMetricsHandler struct {
 // NewRequestMetricsHandler creates an http.Handler that records the count and
 // latency of requests routed to queue-proxy (probes excluded).
 func NewRequestMetricsHandler(next http.Handler, ns, service, config, rev, pod string) (http.Handler, error) {
-	keys := []tag.Key{podKey, containerKey, responseCodeKey, responseCodeClassKey, routeTagKey}
-	if err := pkgmetrics.RegisterResourceView(
-		&view.View{
-			Description: "The number of requests that are routed to queue-proxy",
-			Measure:     requestCountM,
-			Aggregation: view.Count(),
-			TagKeys:     keys,
-		},
-		&view.View{
-			Description: "The response time in millisecond",
-			Measure:     responseTimeInMsecM,
-			Aggregation: defaultLatencyDistribution,
-			TagKeys:     keys,
-		},
-	); err != nil {
+	if err := registerRequestViews(); err != nil {
 		return nil, err
 	}
 	ctx, err := podRevisionContext(pod, ns, service, config, rev)
@@ -208,23 +235,7 @@ type appRequestMetricsHandler struct {
 // and latency of requests routed to the user container, and the breaker's
 // queue depth.
 func NewAppRequestMetricsHandler(next http.Handler, b *Breaker, ns, service, config, rev, pod string) (http.Handler, error) {
-	keys := []tag.Key{podKey, containerKey, responseCodeKey, responseCodeClassKey}
-	if err := pkgmetrics.RegisterResourceView(&view.View{
-		Description: "The number of requests that are routed to user-container",
-		Measure:     appRequestCountM,
-		Aggregation: view.Count(),
-		TagKeys:     keys,
-	}, &view.View{
-		Description: "The response time in millisecond",
-		Measure:     appResponseTimeInMsecM,
-		Aggregation: defaultLatencyDistribution,
-		TagKeys:     keys,
-	}, &view.View{
-		Description: "The number of items queued at this queue proxy.",
-		Measure:     queueDepthM,
-		Aggregation: view.LastValue(),
-		TagKeys:     keys,
-	}); err != nil {
+	if err := registerAppRequestViews(); err != nil {
 		return nil, err
 	}
 	ctx, err := podRevisionContext(pod, ns, service, config, rev)
