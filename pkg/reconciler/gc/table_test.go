@@ -378,23 +378,6 @@ func TestNewController(t *testing.T) {
 	}
 }
 
-func TestStoreDefaultsUntilConfigGCIsSeen(t *testing.T) {
-	store := config.NewStore(logtesting.TestContextWithLogger(t))
-	if got := store.Load().RevisionGC; got == nil || got.MaxNonActiveRevisions != 1000 {
-		t.Errorf("RevisionGC before config-gc = %+v, want the defaults", got)
-	}
-	for _, cm := range configmaps.Shipped(t, "core/configmaps") {
-		if cm.Name == gc.ConfigName {
-			cm = cm.DeepCopy()
-			cm.Data["max-non-active-revisions"] = "30"
-			store.OnConfigChanged(cm)
-		}
-	}
-	if got := config.FromContext(store.ToContext(context.Background())).RevisionGC.MaxNonActiveRevisions; got != 30 {
-		t.Errorf("MaxNonActiveRevisions = %d, want 30 from config-gc", got)
-	}
-}
-
 // passThroughStore keeps the config-gc a row put in its context.
 type passThroughStore struct{}
 
