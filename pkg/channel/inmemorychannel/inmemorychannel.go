@@ -79,9 +79,14 @@ func (r *Reconciler) ObserveKind(ctx context.Context, imc *v1.InMemoryChannel) r
 	return r.reconcile(ctx, imc)
 }
 
+// reconcile configures every channel that has an address, ready or not:
+// while this dispatcher restarts, the IMC controller sees its endpoints go
+// away and marks the channels not ready, yet the events they accepted
+// before must be replayed to their subscribers (upstream skips channels
+// that are not ready, which it can afford as it keeps nothing).
 func (r *Reconciler) reconcile(ctx context.Context, imc *v1.InMemoryChannel) error {
-	if !imc.IsReady() {
-		logging.FromContext(ctx).Debug("IMC is not ready, skipping")
+	if imc.Status.Address == nil || imc.Status.Address.URL == nil {
+		logging.FromContext(ctx).Debug("IMC has no address yet, skipping")
 		return nil
 	}
 	cfg, err := multichannelfanout.ChannelConfigFromInMemoryChannel(imc)

@@ -72,8 +72,14 @@ func TestReconcileKind(t *testing.T) {
 			WithInMemoryChannelReadySubscriberAndGeneration("u1", 2), WithInMemoryChannelReadySubscriberAndGeneration("u2", 1)),
 		wantSet: true,
 	}, {
-		name: "channel not ready yet: nothing configured",
+		name: "channel without address yet: nothing configured",
 		imc:  NewInMemoryChannel("imc", "ns", WithInitInMemoryChannelConditions, WithInMemoryChannelSubscribers(subscribers())),
+	}, {
+		name: "channel not ready (its dispatcher restarting) but addressed: configured, subscribers not patched",
+		imc: NewInMemoryChannel("imc", "ns", WithInitInMemoryChannelConditions, WithInMemoryChannelSubscribers(subscribers()),
+			WithInMemoryChannelAddress(duckv1.Addressable{URL: apis.HTTP(host)}),
+			WithInMemoryChannelEndpointsNotReady("NoEndpoints", "dispatcher restarting")),
+		wantSet: true,
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
