@@ -189,11 +189,7 @@ func (w *podWorker) updateStatus(final bool) {
 	if w.lastStatus != nil && equality.Semantic.DeepEqual(*w.lastStatus, st) && !w.statusErr {
 		return
 	}
-	patch := map[string]any{
-		"metadata": map[string]any{"uid": pod.UID},
-		"status":   st,
-	}
-	b, err := json.Marshal(patch)
+	b, err := statusPatch(pod.UID, st)
 	if err != nil {
 		return
 	}
@@ -210,4 +206,29 @@ func (w *podWorker) updateStatus(final bool) {
 		w.log.Warnw("updating pod status", zap.Error(err))
 		w.wakeAt(time.Now().Add(time.Second))
 	}
+}
+
+// statusPatch encodes the strategic-merge patch for st. Conditions merge by type, so a
+// reason or message that no longer applies must be deleted explicitly (null): an
+// omitted field would keep its old value.
+func statusPatch(uid types.UID, st corev1.PodStatus) ([]byte, error) {
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	if conds, ok := m["conditions"].([]any); ok {
+		for _, c := range conds {
+			cm := c.(map[string]any)
+			for _, k := range []string{"reason", "message", "lastProbeTime"} {
+				if _, ok := cm[k]; !ok {
+					cm[k] = nil
+				}
+			}
+		}
+	}
+	return json.Marshal(map[string]any{"metadata": map[string]any{"uid": uid}, "status": m})
 }

@@ -110,7 +110,7 @@ type Proxy struct {
 	mu        sync.Mutex
 	listeners map[string]*listener // by "ip:port"
 	state     map[string]*svcState // by service key
-	addrs     map[string]int       // ClusterIP -> holders
+	addrs     map[string]*hostAddr // ClusterIP -> holders
 	ctx       context.Context
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -136,7 +136,7 @@ func New(cfg Config) (*Proxy, error) {
 			workqueue.TypedRateLimitingQueueConfig[string]{Name: "skiff-proxy"}),
 		listeners: map[string]*listener{},
 		state:     map[string]*svcState{},
-		addrs:     map[string]int{},
+		addrs:     map[string]*hostAddr{},
 	}
 	enqueue := func(o any) {
 		if key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(o); err == nil {
@@ -212,11 +212,12 @@ func (p *Proxy) Stop() {
 		l.close()
 		delete(p.listeners, k)
 	}
-	for ip := range p.addrs {
-		netns.DelHostAddress(p.cfg.Bridge, net.ParseIP(ip))
+	for ip, a := range p.addrs {
+		if a.added {
+			netns.DelHostAddress(p.cfg.Bridge, net.ParseIP(ip))
+		}
 		delete(p.addrs, ip)
 	}
-	netns.DelHostAddress(p.cfg.Bridge, p.cfg.DNSIP)
 	os.Remove(p.addrFile())
 }
 
@@ -452,25 +453,44 @@ func (p *Proxy) acquireAddr(ip net.IP) error {
 	return err
 }
 
+// hostAddr is a ClusterIP held on the bridge.
+type hostAddr struct {
+	holders int
+	// added is false when the address was already there (another agent's): it is then
+	// left in place on release.
+	added bool
+}
+
 func (p *Proxy) acquireAddrLocked(ip net.IP) error {
 	s := ip.String()
-	if p.addrs[s] == 0 {
-		if _, err := netns.AddHostAddress(p.cfg.Bridge, ip); err != nil {
+	a := p.addrs[s]
+	if a == nil {
+		added, err := netns.AddHostAddress(p.cfg.Bridge, ip)
+		if err != nil {
 			return err
 		}
+		if !added {
+			p.log.Warnw("service address already on the bridge (another Skiff node on this machine with an overlapping "+
+				"service range?)", "ip", s)
+		}
+		a = &hostAddr{added: added}
+		p.addrs[s] = a
 	}
-	p.addrs[s]++
+	a.holders++
 	return nil
 }
 
 func (p *Proxy) releaseAddrLocked(ip string) {
-	if p.addrs[ip] == 0 {
+	a := p.addrs[ip]
+	if a == nil {
 		return
 	}
-	p.addrs[ip]--
-	if p.addrs[ip] == 0 {
+	a.holders--
+	if a.holders <= 0 {
 		delete(p.addrs, ip)
-		netns.DelHostAddress(p.cfg.Bridge, net.ParseIP(ip))
+		if a.added {
+			netns.DelHostAddress(p.cfg.Bridge, net.ParseIP(ip))
+		}
 	}
 }
 
@@ -479,8 +499,10 @@ func (p *Proxy) recordAddrsLocked() {
 		return
 	}
 	ips := make([]string, 0, len(p.addrs))
-	for ip := range p.addrs {
-		ips = append(ips, ip)
+	for ip, a := range p.addrs {
+		if a.added {
+			ips = append(ips, ip)
+		}
 	}
 	sort.Strings(ips)
 	os.WriteFile(p.addrFile(), []byte(strings.Join(ips, "\n")+"\n"), 0o644)

@@ -50,6 +50,10 @@ func main() {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
 		log.Printf("request %s %s", r.Method, r.URL.Path)
 		fmt.Fprintf(w, "hello, %s! (from %s)\n", target, host)
 	})
@@ -97,6 +101,7 @@ func main() {
 		fmt.Fprintf(w, "%d %d %s %d", os.Getuid(), os.Getgid(), host, os.Getpid())
 	})
 	mux.HandleFunc("/exit", func(w http.ResponseWriter, r *http.Request) {
+		log.Printf("exiting on request")
 		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
 		io.WriteString(w, "bye")
 		go func() { time.Sleep(50 * time.Millisecond); os.Exit(code) }()
