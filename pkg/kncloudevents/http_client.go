@@ -58,6 +58,9 @@ func NewTransport(args *ConnectionArgs) *http.Transport {
 		// Events are small: a bigger write buffer only costs memory per conn.
 		WriteBufferSize: 16 << 10,
 		ReadBufferSize:  16 << 10,
+		// No Accept-Encoding: gzip on every event: responses are empty or a
+		// small reply event.
+		DisableCompression: true,
 	}
 	if args != nil {
 		t.MaxIdleConns = args.MaxIdleConns
