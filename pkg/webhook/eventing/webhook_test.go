@@ -18,6 +18,7 @@ package eventing
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -133,6 +134,23 @@ func TestDefaultingSetsTheBrokerClass(t *testing.T) {
 	for _, want := range []string{`"eventing.knative.dev/broker.class":"MTChannelBasedBroker"`, `"name":"config-br-default-channel"`, `"retry":10`} {
 		if !strings.Contains(string(resp.Patch), want) {
 			t.Errorf("defaulting patch lacks %s:\n%s", want, resp.Patch)
+		}
+	}
+}
+
+// TestShippedConfigMapsAreValid: the config webhook must accept every
+// knative-eventing ConfigMap exactly as config/ ships it.
+func TestShippedConfigMapsAreValid(t *testing.T) {
+	for _, cm := range configmaps.Shipped(t, "eventing/configmaps") {
+		ctor, ok := ConfigConstructors[cm.Name]
+		if !ok {
+			// config-br-default-channel is a channel template read by the
+			// broker reconciler, not a component configuration.
+			continue
+		}
+		out := reflect.ValueOf(ctor).Call([]reflect.Value{reflect.ValueOf(cm)})
+		if err, _ := out[1].Interface().(error); err != nil {
+			t.Errorf("shipped %s does not parse: %v", cm.Name, err)
 		}
 	}
 }

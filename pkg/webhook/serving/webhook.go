@@ -36,9 +36,13 @@ import (
 
 	autoscalingv1alpha1 "github.com/skiffhq/skiff/pkg/apis/autoscaling/v1alpha1"
 	apisconfig "github.com/skiffhq/skiff/pkg/apis/config"
+	netcfg "github.com/skiffhq/skiff/pkg/apis/networking/config"
 	networkingv1alpha1 "github.com/skiffhq/skiff/pkg/apis/networking/v1alpha1"
 	servingv1 "github.com/skiffhq/skiff/pkg/apis/serving/v1"
 	autoscalerconfig "github.com/skiffhq/skiff/pkg/autoscaler/config"
+	"github.com/skiffhq/skiff/pkg/deployment"
+	"github.com/skiffhq/skiff/pkg/gc"
+	routecfg "github.com/skiffhq/skiff/pkg/reconciler/route/config"
 )
 
 // Admission webhook names, as upstream Knative Serving registers them, so
@@ -95,6 +99,10 @@ var ConfigConstructors = configmap.Constructors{
 	apisconfig.DefaultsConfigName:  apisconfig.NewDefaultsConfigFromConfigMap,
 	apisconfig.FeaturesConfigName:  apisconfig.NewFeaturesConfigFromConfigMap,
 	autoscalerconfig.ConfigName:    autoscalerconfig.NewConfigFromConfigMap,
+	deployment.ConfigName:          deployment.NewConfigFromConfigMap,
+	gc.ConfigName:                  gc.NewConfigFromConfigMap,
+	netcfg.ConfigMapName:           netcfg.NewConfigFromConfigMap,
+	routecfg.DomainConfigName:      routecfg.NewDomainFromConfigMap,
 	logging.ConfigMapName():        logging.NewConfigFromConfigMap,
 	leaderelection.ConfigMapName(): leaderelection.NewConfigFromConfigMap,
 	metrics.ConfigMapName():        metrics.NewObservabilityConfigFromConfigMap,

@@ -19,6 +19,7 @@ package serving
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -153,6 +154,25 @@ func TestDefaultingFillsInTheSeedService(t *testing.T) {
 	for path, v := range want {
 		if diff := cmp.Diff(v, got[path]); diff != "" {
 			t.Errorf("patch at %s (-want +got): %s\nwhole patch: %s", path, diff, resp.Patch)
+		}
+	}
+}
+
+// TestShippedConfigMapsAreValid: the config webhook must accept every
+// knative-serving ConfigMap exactly as config/ ships it, and must know how
+// to validate each of them.
+func TestShippedConfigMapsAreValid(t *testing.T) {
+	for _, cm := range configmaps.Shipped(t, "core/configmaps") {
+		ctor, ok := ConfigConstructors[cm.Name]
+		if !ok {
+			t.Errorf("config/core ships %s but the config webhook does not validate it", cm.Name)
+			continue
+		}
+		// configmap.Constructors holds typed functions; call through reflection
+		// as the webhook itself does.
+		out := reflect.ValueOf(ctor).Call([]reflect.Value{reflect.ValueOf(cm)})
+		if err, _ := out[1].Interface().(error); err != nil {
+			t.Errorf("shipped %s does not parse: %v", cm.Name, err)
 		}
 	}
 }
