@@ -18,11 +18,15 @@ package revision
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"hash/fnv"
+	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"knative.dev/pkg/kmeta"
 	"knative.dev/pkg/kmp"
 	"knative.dev/pkg/logging"
@@ -33,12 +37,71 @@ import (
 	"github.com/skiffhq/skiff/pkg/reconciler/revision/resources"
 )
 
+// appliedSpecs remembers, per Deployment, the generation at which its spec
+// was last seen to match what the reconciler wants, and a hash of what it
+// wanted. The API server fills in defaults, so the spec read back never
+// equals the one built, and comparing them means an (idempotent) update on
+// every reconcile; a Deployment's generation changes with any change to its
+// spec, so an unchanged generation and an unchanged wish need no look at all.
+type appliedSpecs struct {
+	mu sync.Mutex
+	m  map[types.NamespacedName]appliedSpec
+}
+
+type appliedSpec struct {
+	generation int64
+	hash       uint64
+}
+
+func (a *appliedSpecs) matches(key types.NamespacedName, generation int64, hash uint64) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	got, ok := a.m[key]
+	return ok && got.generation == generation && got.hash == hash
+}
+
+func (a *appliedSpecs) store(key types.NamespacedName, generation int64, hash uint64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.m == nil {
+		a.m = make(map[types.NamespacedName]appliedSpec)
+	}
+	a.m[key] = appliedSpec{generation: generation, hash: hash}
+}
+
+func (a *appliedSpecs) forget(key types.NamespacedName) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.m, key)
+}
+
+// specHash hashes the JSON of a DeploymentSpec (JSON sorts map keys, so
+// equal specs hash equally).
+func specHash(spec *appsv1.DeploymentSpec) (uint64, error) {
+	b, err := json.Marshal(spec)
+	if err != nil {
+		return 0, fmt.Errorf("hashing deployment spec: %w", err)
+	}
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64(), nil
+}
+
 func (c *Reconciler) createDeployment(ctx context.Context, rev *v1.Revision) (*appsv1.Deployment, error) {
 	deployment, err := resources.MakeDeployment(rev, config.FromContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("failed to make deployment: %w", err)
 	}
-	return c.kubeclient.AppsV1().Deployments(deployment.Namespace).Create(ctx, deployment, metav1.CreateOptions{})
+	hash, err := specHash(&deployment.Spec)
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.kubeclient.AppsV1().Deployments(deployment.Namespace).Create(ctx, deployment, metav1.CreateOptions{})
+	if err != nil {
+		return nil, err
+	}
+	c.applied.store(types.NamespacedName{Namespace: d.Namespace, Name: d.Name}, d.Generation, hash)
+	return d, nil
 }
 
 // checkAndUpdateDeployment brings the Deployment's spec back to what the
@@ -58,8 +121,18 @@ func (c *Reconciler) checkAndUpdateDeployment(ctx context.Context, rev *v1.Revis
 	// Preserve the label selector since it's immutable.
 	deployment.Spec.Selector = have.Spec.Selector
 
+	key := types.NamespacedName{Namespace: have.Namespace, Name: have.Name}
+	hash, err := specHash(&deployment.Spec)
+	if err != nil {
+		return nil, err
+	}
+	if c.applied.matches(key, have.Generation, hash) {
+		return have, nil
+	}
+
 	// If the spec we want is the spec we have, then we're good.
 	if equality.Semantic.DeepEqual(have.Spec, deployment.Spec) {
+		c.applied.store(key, have.Generation, hash)
 		return have, nil
 	}
 
@@ -74,6 +147,7 @@ func (c *Reconciler) checkAndUpdateDeployment(ctx context.Context, rev *v1.Revis
 	if err != nil {
 		return nil, err
 	}
+	c.applied.store(key, d.Generation, hash)
 
 	// If what comes back from the update (with defaults applied by the API server) is the same
 	// as what we have then nothing changed.

@@ -28,6 +28,7 @@ import (
 
 	"go.uber.org/zap"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/client-go/kubernetes"
@@ -41,6 +42,7 @@ import (
 	revisionreconciler "github.com/skiffhq/skiff/pkg/client/injection/reconciler/serving/v1/revision"
 	palisters "github.com/skiffhq/skiff/pkg/client/listers/autoscaling/v1alpha1"
 	"github.com/skiffhq/skiff/pkg/reconciler/revision/config"
+	resourcenames "github.com/skiffhq/skiff/pkg/reconciler/revision/resources/names"
 )
 
 type resolver interface {
@@ -58,6 +60,9 @@ type Reconciler struct {
 	deploymentLister    appsv1listers.DeploymentLister
 
 	resolver resolver
+	// applied lets reconciles skip comparing Deployments whose spec has not
+	// changed since it was last found right.
+	applied appliedSpecs
 	// localMode skips digest resolution for every image (SKIFF_LOCAL_MODE).
 	localMode bool
 }
@@ -200,5 +205,6 @@ func (c *Reconciler) updateRevisionLoggingURL(ctx context.Context, rev *v1.Revis
 // ObserveDeletion implements OnDeletionInterface.ObserveDeletion.
 func (c *Reconciler) ObserveDeletion(_ context.Context, key types.NamespacedName) error {
 	c.resolver.Forget(key)
+	c.applied.forget(types.NamespacedName{Namespace: key.Namespace, Name: resourcenames.Deployment(&v1.Revision{ObjectMeta: metav1.ObjectMeta{Name: key.Name}})})
 	return nil
 }
