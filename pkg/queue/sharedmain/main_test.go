@@ -91,6 +91,14 @@ func startApp(t *testing.T) *testApp {
 		w.Header().Set("X-Got-User-Agent", r.Header.Get("User-Agent"))
 		fmt.Fprintf(w, "host=%s proto=%s path=%s", r.Host, r.Proto, r.URL.Path)
 	})
+	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		fmt.Fprintf(w, "%s %s", r.Method, b)
+	})
 	mux.HandleFunc("/block", func(w http.ResponseWriter, r *http.Request) {
 		app.enter()
 		defer app.leave()
@@ -286,6 +294,39 @@ func TestProxiesRequests(t *testing.T) {
 				if got := resp.Header.Get(k); got != v {
 					t.Errorf("app saw %s = %q, want %q", k, got, v)
 				}
+			}
+		})
+	}
+}
+
+func TestRequestBodies(t *testing.T) {
+	app := startApp(t)
+	qp := startQP(t, testEnv(app.port))
+	large := strings.Repeat("0123456789", 100000) // 1 MB, more than socket buffers hold
+	tests := []struct {
+		name, method string
+		body         io.Reader
+		want         string
+	}{
+		{name: "POST", method: http.MethodPost, body: strings.NewReader("data"), want: "POST data"},
+		{name: "PUT, 1 MB", method: http.MethodPut, body: strings.NewReader(large), want: "PUT " + large},
+		{name: "chunked upload", method: http.MethodPost, body: io.MultiReader(strings.NewReader("a"), strings.NewReader("b")), want: "POST ab"},
+		{name: "DELETE without body", method: http.MethodDelete, want: "DELETE "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(tc.method, qp.url+"/echo", tc.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			got, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusOK || string(got) != tc.want {
+				t.Errorf("got %d %.40q (%d bytes), want 200 %.40q (%d bytes)", resp.StatusCode, got, len(got), tc.want, len(tc.want))
 			}
 		})
 	}
