@@ -1,0 +1,117 @@
+/*
+Copyright 2026 The Skiff Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+
+package handler
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"go.uber.org/zap"
+	k8serrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"knative.dev/pkg/logging"
+	"knative.dev/pkg/logging/logkey"
+	"knative.dev/pkg/network"
+
+	"github.com/skiffhq/skiff/pkg/activator"
+	activatorconfig "github.com/skiffhq/skiff/pkg/activator/config"
+	revisioninformer "github.com/skiffhq/skiff/pkg/client/injection/informers/serving/v1/revision"
+	servinglisters "github.com/skiffhq/skiff/pkg/client/listers/serving/v1"
+)
+
+// NewContextHandler returns a handler that finds the request's Revision and
+// puts it, its key and the activator's configuration into the request's
+// context.
+//
+// The revision is named by the Knative-Serving-Revision and
+// Knative-Serving-Namespace headers the ingress adds, or else by a Host of
+// the form <revision>.<namespace>.svc.<cluster domain>. A request without
+// them, or with names that cannot be Kubernetes names, gets 400; one for a
+// revision that does not exist gets 404. Each says what was wrong.
+func NewContextHandler(ctx context.Context, next http.Handler, store *activatorconfig.Store) http.Handler {
+	return &contextHandler{
+		nextHandler:    next,
+		revisionLister: revisioninformer.Get(ctx).Lister(),
+		logger:         logging.FromContext(ctx),
+		store:          store,
+	}
+}
+
+type contextHandler struct {
+	revisionLister servinglisters.RevisionLister
+	logger         *zap.SugaredLogger
+	nextHandler    http.Handler
+	store          *activatorconfig.Store
+}
+
+func (h *contextHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	namespace := r.Header.Get(activator.RevisionHeaderNamespace)
+	name := r.Header.Get(activator.RevisionHeaderName)
+	if name == "" && namespace == "" {
+		// <revision>.<namespace>.svc.<cluster domain>[:port]
+		parts := strings.SplitN(r.Host, ".", 4)
+		if len(parts) == 4 && parts[2] == "svc" && strings.SplitN(parts[3], ":", 2)[0] == network.GetClusterDomainName() {
+			name, namespace = parts[0], parts[1]
+		}
+	}
+	if msg := validateRevisionHeaders(namespace, name); msg != "" {
+		http.Error(w, msg, http.StatusBadRequest)
+		return
+	}
+
+	revID := types.NamespacedName{Namespace: namespace, Name: name}
+	revision, err := h.revisionLister.Revisions(namespace).Get(name)
+	if err != nil {
+		if k8serrors.IsNotFound(err) {
+			http.Error(w, fmt.Sprintf("revision %s not found (from the %s and %s headers)",
+				revID, activator.RevisionHeaderNamespace, activator.RevisionHeaderName), http.StatusNotFound)
+			return
+		}
+		h.logger.Errorw("Error while getting revision", zap.String(logkey.Key, revID.String()), zap.Error(err))
+		http.Error(w, "error getting revision "+revID.String()+": "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+
+	ctx := WithRevisionAndID(r.Context(), revision, revID)
+	ctx = h.store.ToContext(ctx)
+	h.nextHandler.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// validateRevisionHeaders returns why the revision headers are unusable, or
+// "".
+func validateRevisionHeaders(namespace, name string) string {
+	switch {
+	case name == "" && namespace == "":
+		return "missing " + activator.RevisionHeaderName + " and " + activator.RevisionHeaderNamespace +
+			" headers: the activator cannot tell which revision the request is for"
+	case name == "":
+		return "missing " + activator.RevisionHeaderName + " header: the activator cannot tell which revision the request is for"
+	case namespace == "":
+		return "missing " + activator.RevisionHeaderNamespace + " header: the activator cannot tell which revision the request is for"
+	}
+	if errs := validation.IsDNS1123Label(namespace); len(errs) > 0 {
+		return fmt.Sprintf("invalid %s header %q: %s", activator.RevisionHeaderNamespace, namespace, strings.Join(errs, "; "))
+	}
+	if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 {
+		return fmt.Sprintf("invalid %s header %q: %s", activator.RevisionHeaderName, name, strings.Join(errs, "; "))
+	}
+	return ""
+}
