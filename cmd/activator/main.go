@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Command activator holds requests for revisions without ready capacity,
 // pokes the autoscaler, and forwards the requests straight to pod IPs as
 // soon as pods can take them.

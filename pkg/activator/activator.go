@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package activator holds the activator's names and its stat reporting.
 // The activator receives requests for revisions that have no (or too few)
 // ready pods, holds them until a pod can take them, and meanwhile tells the

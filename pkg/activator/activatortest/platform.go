@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package activatortest runs the activator's request path on loopback for
 // tests and benchmarks: the activator's handler chain and throttler over
 // fake Kubernetes informers, and "pods" made of pkg/queue's queue-proxy

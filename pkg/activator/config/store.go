@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package config holds the activator's configuration store: the tracing and
 // network ConfigMaps, loaded into each request's context.
 package config

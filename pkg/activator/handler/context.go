@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Package handler holds the activator's request handlers. Each is one
 // concern wrapping the next; cmd/activator composes them, outermost first:
 // health (kubelet probes) → network probes → context (which revision) →

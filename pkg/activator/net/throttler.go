@@ -83,7 +83,7 @@ func newPodTracker(dest string, b *queue.Breaker) *podTracker {
 	return t
 }
 
-func (p *podTracker) increaseWeight() { p.weight.Add(1) }
+func (p *podTracker) increaseWeight()  { p.weight.Add(1) }
 func (p *podTracker) getWeight() int32 { return p.weight.Load() }
 
 func (p *podTracker) String() string {
