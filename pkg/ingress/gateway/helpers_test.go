@@ -237,4 +237,3 @@ func h2cClient() *http.Client {
 		},
 	}}
 }
-
