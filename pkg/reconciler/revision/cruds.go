@@ -32,6 +32,7 @@ import (
 	"knative.dev/pkg/logging"
 
 	autoscalingv1alpha1 "github.com/skiffhq/skiff/pkg/apis/autoscaling/v1alpha1"
+	apiconfig "github.com/skiffhq/skiff/pkg/apis/config"
 	v1 "github.com/skiffhq/skiff/pkg/apis/serving/v1"
 	"github.com/skiffhq/skiff/pkg/reconciler/revision/config"
 	"github.com/skiffhq/skiff/pkg/reconciler/revision/resources"
@@ -164,5 +165,9 @@ func (c *Reconciler) checkAndUpdateDeployment(ctx context.Context, rev *v1.Revis
 
 func (c *Reconciler) createPA(ctx context.Context, rev *v1.Revision, deployment *appsv1.Deployment) (*autoscalingv1alpha1.PodAutoscaler, error) {
 	pa := resources.MakePA(rev, deployment)
+	// The class (and its metric) come from the revision's annotations or
+	// config-autoscaler. The webhook defaults them too; setting them here
+	// means a PA never waits for a class without one.
+	pa.SetDefaults(apiconfig.ToContext(ctx, config.FromContext(ctx).Config))
 	return c.client.AutoscalingV1alpha1().PodAutoscalers(pa.Namespace).Create(ctx, pa, metav1.CreateOptions{})
 }

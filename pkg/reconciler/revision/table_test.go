@@ -41,6 +41,7 @@ import (
 
 	_ "knative.dev/pkg/system/testing" // SYSTEM_NAMESPACE for the queue-proxy env.
 
+	"github.com/skiffhq/skiff/pkg/apis/autoscaling"
 	autoscalingv1alpha1 "github.com/skiffhq/skiff/pkg/apis/autoscaling/v1alpha1"
 	apiconfig "github.com/skiffhq/skiff/pkg/apis/config"
 	"github.com/skiffhq/skiff/pkg/apis/networking"
@@ -202,6 +203,48 @@ func TestReconcile(t *testing.T) {
 				withDigest("index.docker.io/library/busybox@"+testDigest), WithRevisionObservedGeneration(1)),
 		}},
 		Key: "foo/digest",
+	}, {
+		Name: "pa class and metric from config-autoscaler",
+		Ctx: withConfig(context.Background(), func(c *config.Config) {
+			c.Autoscaler.PodAutoscalerClass = autoscaling.HPA
+		}),
+		Objects: []runtime.Object{
+			Revision("foo", "hpa-default"),
+		},
+		WantCreates: []runtime.Object{
+			pa("foo", "hpa-default", withAnnotations(map[string]string{
+				autoscaling.ClassAnnotationKey:  autoscaling.HPA,
+				autoscaling.MetricAnnotationKey: autoscaling.CPU,
+			})),
+			deploy(t, "foo", "hpa-default"),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{{
+			Object: Revision("foo", "hpa-default",
+				WithLogURL, allUnknownConditions, MarkDeploying("Deploying"),
+				withDefaultContainerStatuses(), WithRevisionObservedGeneration(1)),
+		}},
+		Key: "foo/hpa-default",
+	}, {
+		Name: "pa class from the revision's annotation wins",
+		Ctx: withConfig(context.Background(), func(c *config.Config) {
+			c.Autoscaler.PodAutoscalerClass = autoscaling.HPA
+		}),
+		Objects: []runtime.Object{
+			Revision("foo", "kpa-annotated", WithRevisionAnn(autoscaling.ClassAnnotationKey, autoscaling.KPA)),
+		},
+		WantCreates: []runtime.Object{
+			pa("foo", "kpa-annotated", withAnnotations(map[string]string{
+				autoscaling.ClassAnnotationKey:  autoscaling.KPA,
+				autoscaling.MetricAnnotationKey: autoscaling.Concurrency,
+			})),
+			deploy(t, "foo", "kpa-annotated", WithRevisionAnn(autoscaling.ClassAnnotationKey, autoscaling.KPA)),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{{
+			Object: Revision("foo", "kpa-annotated", WithRevisionAnn(autoscaling.ClassAnnotationKey, autoscaling.KPA),
+				WithLogURL, allUnknownConditions, MarkDeploying("Deploying"),
+				withDefaultContainerStatuses(), WithRevisionObservedGeneration(1)),
+		}},
+		Key: "foo/kpa-annotated",
 	}, {
 		Name:    "failure updating revision status",
 		WantErr: true,
@@ -830,10 +873,14 @@ func TestReconcile(t *testing.T) {
 			localMode:           localMode,
 		}
 
+		cfg := reconcilerTestConfig()
+		if mutate, ok := ctx.Value(configKey{}).(func(*config.Config)); ok {
+			mutate(cfg)
+		}
 		return revisionreconciler.NewReconciler(ctx, logging.FromContext(ctx), servingclient.Get(ctx),
 			listers.GetRevisionLister(), controller.GetEventRecorder(ctx), r,
 			controller.Options{
-				ConfigStore: &testConfigStore{config: reconcilerTestConfig()},
+				ConfigStore: &testConfigStore{config: cfg},
 			})
 	}))
 }
@@ -864,6 +911,20 @@ const testDigest = "sha256:deadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadb
 type resolverKey struct{}
 
 type localModeKey struct{}
+
+type configKey struct{}
+
+// withConfig changes the reconciler's configuration for one row.
+func withConfig(ctx context.Context, mutate func(*config.Config)) context.Context {
+	return context.WithValue(ctx, configKey{}, mutate)
+}
+
+// withAnnotations replaces the PA's annotations.
+func withAnnotations(anns map[string]string) pkgtesting.PodAutoscalerOption {
+	return func(pa *autoscalingv1alpha1.PodAutoscaler) {
+		pa.Annotations = anns
+	}
+}
 
 func withResolver(ctx context.Context, r resolver) context.Context {
 	return context.WithValue(ctx, resolverKey{}, r)
@@ -1077,6 +1138,7 @@ func deploy(t *testing.T, namespace, name string, opts ...interface{}) *appsv1.D
 func pa(namespace, name string, ko ...pkgtesting.PodAutoscalerOption) *autoscalingv1alpha1.PodAutoscaler {
 	rev := Revision(namespace, name)
 	k := resources.MakePA(rev, nil)
+	k.SetDefaults(context.Background())
 	for _, opt := range ko {
 		opt(k)
 	}
