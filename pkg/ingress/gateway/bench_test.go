@@ -181,4 +181,3 @@ func BenchmarkGatewayThroughput(b *testing.B) {
 	}
 	b.ReportMetric(gWall.Seconds()/dWall.Seconds(), "wall-ratio")
 }
-
