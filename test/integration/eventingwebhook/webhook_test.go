@@ -85,7 +85,9 @@ spec:
     uri: http://example.com/
 `
 
-func header(out string) string { return strings.Join(strings.Fields(strings.SplitN(out, "\n", 2)[0]), " ") }
+func header(out string) string {
+	return strings.Join(strings.Fields(strings.SplitN(out, "\n", 2)[0]), " ")
+}
 
 func TestEventingWebhookOnARealAPIServer(t *testing.T) {
 	env := harness.Get(t)
