@@ -153,11 +153,18 @@ func (g *Gateway) Delete(key types.NamespacedName) {
 	g.logger.Infow("Stopped serving Ingress", zap.String("ingress", key.String()))
 }
 
-// Replace serves exactly ings (a full resync, e.g. at start), publishing
-// one table. Ingresses that fail to compile are left out and reported.
-func (g *Gateway) Replace(ings []*v1alpha1.Ingress) error {
+// Replace serves exactly the Ingresses list returns (a full resync, e.g.
+// at start), publishing one table. list is called with configuration
+// changes held off, so an Upsert or Delete racing with Replace is applied
+// after it, never undone by it. Ingresses that fail to compile are left
+// out and reported.
+func (g *Gateway) Replace(list func() ([]*v1alpha1.Ingress, error)) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	ings, err := list()
+	if err != nil {
+		return fmt.Errorf("listing Ingresses: %w", err)
+	}
 	next := make(map[types.NamespacedName]*compiledIngress, len(ings))
 	var errs []error
 	for _, ing := range ings {

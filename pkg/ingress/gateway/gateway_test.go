@@ -475,7 +475,9 @@ func TestDeleteAndReplace(t *testing.T) {
 	}
 
 	bad := Ingress("ns", "bad", WithIngressRules(v1alpha1.IngressRule{Hosts: []string{"bad.example.com"}}))
-	if err := tg.Replace([]*v1alpha1.Ingress{routeIngress("a", splitTo("a-00001", 100)), bad}); err == nil {
+	if err := tg.Replace(func() ([]*v1alpha1.Ingress, error) {
+		return []*v1alpha1.Ingress{routeIngress("a", splitTo("a-00001", 100)), bad}, nil
+	}); err == nil {
 		t.Error("Replace accepted an Ingress without an HTTP block")
 	}
 	if code, _, _ := get(t, http.DefaultClient, tg.external.URL, "a.ns.example.com"); code != http.StatusOK {

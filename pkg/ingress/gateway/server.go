@@ -40,6 +40,9 @@ type ServeConfig struct {
 	InternalAddress string
 	// AdminAddress serves /ready, /healthz and /ingresses (":8090").
 	AdminAddress string
+	// ExternalListener, InternalListener and AdminListener, when set, are
+	// used instead of listening on the addresses (tests pick free ports).
+	ExternalListener, InternalListener, AdminListener net.Listener
 	// DrainTimeout is how long the listeners keep serving after ctx ends,
 	// with /ready failing, so load balancers stop sending first.
 	DrainTimeout time.Duration
@@ -88,12 +91,17 @@ func (g *Gateway) Run(ctx context.Context, cfg ServeConfig) error {
 	var servers []srv
 	for _, c := range []struct {
 		name, addr string
+		l          net.Listener
 		h          http.Handler
 	}{
-		{"external", cfg.ExternalAddress, g.Handler(External)},
-		{"internal", cfg.InternalAddress, g.Handler(Internal)},
-		{"admin", cfg.AdminAddress, g.AdminHandler()},
+		{"external", cfg.ExternalAddress, cfg.ExternalListener, g.Handler(External)},
+		{"internal", cfg.InternalAddress, cfg.InternalListener, g.Handler(Internal)},
+		{"admin", cfg.AdminAddress, cfg.AdminListener, g.AdminHandler()},
 	} {
+		if c.l != nil {
+			servers = append(servers, srv{name: c.name, s: NewServer(c.h), l: c.l})
+			continue
+		}
 		if c.addr == "" {
 			continue
 		}

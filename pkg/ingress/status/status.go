@@ -360,13 +360,19 @@ func (m *Prober) CancelIngressProbingByKey(key types.NamespacedName) {
 // CancelPodProbing cancels probing of the provided Pod IP.
 func (m *Prober) CancelPodProbing(obj interface{}) {
 	if pod, ok := obj.(*corev1.Pod); ok {
-		m.mu.Lock()
-		defer m.mu.Unlock()
+		m.CancelPodProbingByIP(pod.Status.PodIP)
+	}
+}
 
-		if ctx, ok := m.podContexts[pod.Status.PodIP]; ok {
-			ctx.cancel()
-			delete(m.podContexts, pod.Status.PodIP)
-		}
+// CancelPodProbingByIP cancels probing of a pod that is gone (for example
+// no longer among a gateway Service's endpoints): its pending probes count
+// as done, so Ingresses waiting only on it become ready.
+func (m *Prober) CancelPodProbingByIP(ip string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if ctx, ok := m.podContexts[ip]; ok {
+		ctx.cancel()
+		delete(m.podContexts, ip)
 	}
 }
 
