@@ -30,6 +30,11 @@ import (
 	"golang.org/x/net/http2/h2c"
 )
 
+// DefaultDrainTimeout is how long a gateway pod keeps serving after it is
+// told to stop: long enough for the Endpoints update to reach kube-proxy
+// and load balancers.
+const DefaultDrainTimeout = 15 * time.Second
+
 // ServeConfig says where the gateway listens.
 type ServeConfig struct {
 	// ExternalAddress serves ExternalIP rules (":8080" in a pod, the
