@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Command apiserver-receive-adapter is the receive adapter of one
 // ApiServerSource: it runs as the ServiceAccount the source names, watches
 // the source's resources and sends their changes to its sink.

@@ -14,7 +14,6 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-
 // Command pingsource-mt-adapter sends the ticks of every PingSource of the
 // cluster (one Deployment in knative-eventing, scaled up by the pingsource
 // reconciler once a PingSource exists). Replicas share the sources through
