@@ -44,6 +44,8 @@ Usage:
   skiff status                  show components, pids and memory
   skiff kubeconfig [--print]    print the admin kubeconfig path (or its content)
   skiff kubectl ARGS...         run kubectl against the local cluster
+  skiff image add NAME DIR      make image NAME run the Go main package (or executable) DIR on the node
+  skiff image list|rm           list or forget added images
   skiff build-controlplane      build the control-plane binaries into the cache
 
 Environment:
@@ -72,6 +74,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = kubectl(ctx, args[1:], stdout, stderr)
 	case "build-controlplane":
 		err = buildControlPlane(ctx, args[1:], stdout)
+	case "image":
+		err = imageCmd(ctx, args[1:], stdout, stderr)
+	case "node":
+		err = nodeCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -124,14 +130,25 @@ func up(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	configDir := fs.String("config", "", "directory of manifests to apply (default: config/ of the source tree)")
 	noConfig := fs.Bool("no-config", false, "start the control plane only; apply nothing")
-	randomPorts := fs.Bool("random-ports", false, "on first start, pick free ports instead of 6443/2379/2380/10257/10259")
+	randomPorts := fs.Bool("random-ports", false, "on first start, pick free ports instead of 6443/2379/2380/10257/10259 (and 10250 for the node)")
 	port := fs.Int("port", 0, "kube-apiserver port (default 6443, or the port used last time)")
 	etcdPort := fs.Int("etcd-port", 0, "etcd client port")
 	etcdPeerPort := fs.Int("etcd-peer-port", 0, "etcd peer port")
 	kcmPort := fs.Int("controller-manager-port", 0, "kube-controller-manager port")
 	schedPort := fs.Int("scheduler-port", 0, "kube-scheduler port")
+	noNode := fs.Bool("no-node", false, "do not start the node agent (Pods stay Pending)")
+	kubeletPort := fs.Int("kubelet-port", 10250, "node agent's kubelet API port on the bridge address (0: any free port)")
+	gatewayPort := fs.Int("gateway-port", defaultGatewayPort, "port on 127.0.0.1 where LoadBalancer Services' port 80 (the Skiff gateway) is published")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if !*noNode && os.Geteuid() != 0 {
+		return errNeedRoot
+	}
+	kubeletPortSet := false
+	fs.Visit(func(f *flag.Flag) { kubeletPortSet = kubeletPortSet || f.Name == "kubelet-port" })
+	if *randomPorts && !kubeletPortSet {
+		*kubeletPort = 0
 	}
 	begin := time.Now()
 	dir, err := home()
@@ -175,6 +192,12 @@ func up(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if errors.Is(err, hostnet.ErrNotRoot) {
 				return fmt.Errorf("%w\n(skiff up creates the %s bridge for Pods; run it as root, e.g. sudo -E skiff up)", err, hostnet.DefaultBridge)
 			}
+			return err
+		}
+	}
+
+	if !*noNode {
+		if _, err := startNodeAgent(ctx, dir, nodeOptions{kubeletPort: *kubeletPort, gatewayPort: *gatewayPort}, stdout); err != nil {
 			return err
 		}
 	}
@@ -249,9 +272,18 @@ func down(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The node agent first: it stops the Pods and removes their networks while the
+	// apiserver is still there to hear about it.
+	nodePid, err := stopNodeAgent(dir, stdout)
+	if err != nil {
+		return err
+	}
 	stopped, err := cluster.StopDir(dir, 15*time.Second, stdout)
 	if err != nil {
 		return err
+	}
+	if nodePid != 0 {
+		stopped = append([]int{nodePid}, stopped...)
 	}
 	if len(stopped) == 0 {
 		fmt.Fprintf(stdout, "Nothing was running from %s.\n", dir)
@@ -298,6 +330,15 @@ func status(args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Name, state, pid, rss, c.Log)
 	}
+	nstate, npid, nrss := "stopped", "-", "-"
+	if pid, ok := nodeAgentPID(dir); ok {
+		nstate, npid = "running", fmt.Sprint(pid)
+		if rss, err := cluster.ProcessRSS(pid); err == nil {
+			nrss = fmt.Sprintf("%d MiB", rss>>20)
+			total += rss
+		}
+	}
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", NodeComponent, nstate, npid, nrss, nodeLogPath(dir))
 	tw.Flush()
 	health := "stopped"
 	if up > 0 {

@@ -20,6 +20,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -69,7 +70,10 @@ func newCLI(t *testing.T) *cli {
 		t.Fatal(err)
 	}
 	home := t.TempDir()
-	t.Cleanup(func() { cluster.StopDir(home, 10*time.Second, nil) }) // runs before TempDir removal
+	t.Cleanup(func() { // runs before TempDir removal
+		stopNodeAgent(home, io.Discard)
+		cluster.StopDir(home, 10*time.Second, nil)
+	})
 	return &cli{t: t, home: home}
 }
 
@@ -181,7 +185,7 @@ func TestUpDownUp(t *testing.T) {
 	stateBefore, _ := cluster.LoadState(c.home)
 
 	out = c.mustRun("down")
-	if !strings.Contains(out, "Stopped 4 processes") {
+	if !strings.Contains(out, "Stopped 5 processes") || !strings.Contains(out, "stopped "+NodeComponent) {
 		t.Errorf("skiff down output: %s", out)
 	}
 	for name, pid := range pids {

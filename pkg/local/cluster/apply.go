@@ -330,7 +330,7 @@ func (a *Applier) ApplyManifests(ctx context.Context, ms []Manifest, out io.Writ
 				fmt.Fprintf(out, "  %d CRDs Established\n", len(rep.CRDs))
 			}
 		}
-		_, err := a.Apply(ctx, m.Object)
+		_, err := a.applyWaitingForWebhooks(ctx, m, out)
 		switch {
 		case errors.Is(err, ErrUnknownKind):
 			rep.Skipped = append(rep.Skipped, m)
@@ -351,4 +351,37 @@ func (a *Applier) ApplyManifests(ctx context.Context, ms []Manifest, out io.Writ
 		}
 	}
 	return rep, errors.Join(errs...)
+}
+
+// webhookWait bounds how long ApplyManifests waits for an admission webhook whose Pods
+// are not serving yet: on `skiff up` after `skiff down`, the webhooks registered earlier
+// intercept the re-apply while the node agent is still (re)starting their Pods.
+const webhookWait = 3 * time.Minute
+
+func (a *Applier) applyWaitingForWebhooks(ctx context.Context, m Manifest, out io.Writer) (*unstructured.Unstructured, error) {
+	deadline := time.Now().Add(webhookWait)
+	said := false
+	for {
+		got, err := a.Apply(ctx, m.Object)
+		if err == nil || !webhookUnavailable(err) || time.Now().After(deadline) {
+			return got, err
+		}
+		if !said {
+			said = true
+			fmt.Fprintf(out, "  waiting for an admission webhook to serve (%s): %v\n", m, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// webhookUnavailable is the apiserver's error for a webhook it cannot reach.
+func webhookUnavailable(err error) bool {
+	msg := err.Error()
+	return apierrors.IsInternalError(err) && strings.Contains(msg, "failed calling webhook") &&
+		(strings.Contains(msg, "no endpoints available") || strings.Contains(msg, "connection refused") ||
+			strings.Contains(msg, "i/o timeout") || strings.Contains(msg, "context deadline exceeded"))
 }

@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 )
 
 func TestPKI(t *testing.T) {
@@ -391,5 +392,22 @@ func TestBuildFailureNamesLog(t *testing.T) {
 	}
 	if _, err := FindBinaries(BuildOptions{SourceRoot: src, CacheDir: cache}); !errors.Is(err, ErrNotBuilt) {
 		t.Errorf("a failed build left a usable cache: %v", err)
+	}
+}
+
+func TestWebhookUnavailable(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"no endpoints yet", apierrors.NewInternalError(errors.New(`failed calling webhook "config.webhook.eventing.knative.dev": failed to call webhook: Post "https://eventing-webhook.knative-eventing.svc:443/config-validation?timeout=10s": no endpoints available for service "eventing-webhook"`)), true},
+		{"not listening yet", apierrors.NewInternalError(errors.New(`failed calling webhook "x": failed to call webhook: Post "https://10.244.0.5:8443/": dial tcp 10.244.0.5:8443: connect: connection refused`)), true},
+		{"rejected by the webhook", apierrors.NewBadRequest(`admission webhook "x" denied the request: invalid`), false},
+		{"other internal error", apierrors.NewInternalError(errors.New("etcd unavailable")), false},
+	} {
+		if got := webhookUnavailable(tc.err); got != tc.want {
+			t.Errorf("%s: webhookUnavailable = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -32,13 +32,16 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// buildFlags are part of the cache key.
-var buildFlags = []string{"-trimpath", "-ldflags=-s -w"}
+// buildFlags are part of the cache key. They leave compilation as `go build ./...`
+// does it (no -trimpath, the environment's cgo setting), so the go command's own build
+// cache, warm from building or testing the repository, makes an image build a link.
+var buildFlags = []string{"-ldflags=-s -w"}
 
 // buildGo builds the main package target ("." or an import path) of the module holding
 // dir, unless a build of the same sources is cached.
@@ -101,6 +104,9 @@ func (s *Store) buildGo(ctx context.Context, ref, dir, target string) (*Image, e
 		cmd.Dir = modRoot
 	}
 	cmd.Env = buildEnv()
+	// Cancelling (a deleted Pod, a stopping node) ends the compiler processes too.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	var outb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &outb, &outb
 	if err := cmd.Run(); err != nil {
@@ -115,19 +121,19 @@ func (s *Store) buildGo(ctx context.Context, ref, dir, target string) (*Image, e
 	return img, nil
 }
 
-// buildEnv builds statically, like ko, and lets the go command choose vendor mode from
-// the module itself whatever the caller's GOFLAGS say.
+// buildEnv lets the go command choose vendor mode from the module itself, whatever the
+// caller's GOFLAGS say, and builds for this machine (the binary runs over its root).
 func buildEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "GOFLAGS", "GOWORK", "CGO_ENABLED", "GOOS", "GOARCH":
+		case "GOFLAGS", "GOWORK", "GOOS", "GOARCH":
 			continue
 		}
 		env = append(env, kv)
 	}
-	return append(env, "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=-buildvcs=false")
+	return append(env, "GOWORK=off", "GOFLAGS=-buildvcs=false")
 }
 
 func findModuleRoot(dir string) (string, error) {

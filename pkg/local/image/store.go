@@ -19,8 +19,8 @@ limitations under the License.
 // of the host's root filesystem.
 //
 //   - `ko://<import path>` builds that Go main package of the Skiff module with
-//     `go build`, as `ko` would (static, run as the nonroot user 65532 of ko's default
-//     base image, KO_DATA_PATH=/var/run/ko). This is how Skiff's own components in
+//     `go build`, as `ko` would (run as the nonroot user 65532 of ko's default base image,
+//     KO_DATA_PATH=/var/run/ko; not static: it runs over the host's root filesystem). This is how Skiff's own components in
 //     config/ run as Pods.
 //   - Any other name (e.g. `dev.local/hello-go:serving`) must have been added with
 //     `skiff image add NAME DIR`: DIR is a Go main package (built with `go build`) or an

@@ -109,15 +109,37 @@ func OwnerAlive(path string) bool {
 	return false
 }
 
-// Allocate leases a free address to l (IP is filled in). Addresses of dead owners are
-// reclaimed. Allocation continues after the last address handed out, so a just-freed
-// address is not reused at once (clients may still hold connections to it).
+// Allocate leases a free address to l. If l.IP is set and that address is free (or
+// already leased to the same owner and ID), it is taken: a Pod keeps its address across
+// agent restarts. Otherwise addresses of dead owners are reclaimed, and allocation
+// continues after the last address handed out, so a just-freed address is not reused
+// at once (clients may still hold connections to it).
 func (m *IPAM) Allocate(l Lease) (net.IP, error) {
 	unlock, err := m.lock()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
+	if want := l.IP.To4(); want != nil && m.cidr.Contains(want) && !m.isReserved(want) &&
+		!want.Equal(m.cidr.IP) && !isBroadcast(want, m.cidr) {
+		path := filepath.Join(m.dir, want.String())
+		old, err := readLease(path)
+		free := errors.Is(err, os.ErrNotExist) || (err == nil && old.Owner == l.Owner && old.ID == l.ID)
+		if err == nil && !free && !OwnerAlive(old.Owner) {
+			if m.reclaim != nil {
+				m.reclaim(*old)
+			}
+			free = true
+		}
+		if free {
+			l.IP = want
+			b, _ := json.Marshal(l)
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				return nil, fmt.Errorf("recording lease for %s: %w", want, err)
+			}
+			return want, nil
+		}
+	}
 
 	ones, bits := m.cidr.Mask.Size()
 	size := uint32(1) << (bits - ones)
@@ -158,6 +180,11 @@ func (m *IPAM) Allocate(l Lease) (net.IP, error) {
 		return ip, nil
 	}
 	return nil, fmt.Errorf("no free address in pod CIDR %s", m.cidr)
+}
+
+func isBroadcast(ip net.IP, n *net.IPNet) bool {
+	ones, bits := n.Mask.Size()
+	return ipToU32(ip) == ipToU32(n.IP)+uint32(1)<<(bits-ones)-1
 }
 
 func (m *IPAM) isReserved(ip net.IP) bool {

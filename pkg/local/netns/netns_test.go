@@ -95,6 +95,22 @@ func TestIPAM(t *testing.T) {
 	if err != nil || ip.String() != "10.9.0.3" {
 		t.Errorf("after release: Allocate = %v, %v; want 10.9.0.3", ip, err)
 	}
+
+	// A preferred address is taken when free or already this holder's.
+	m.Release(net.ParseIP("10.9.0.5"), live)
+	for _, tc := range []struct {
+		name, pref, id, want string
+	}{
+		{"free preferred address", "10.9.0.5", "p1", "10.9.0.5"},
+		{"same holder again", "10.9.0.5", "p1", "10.9.0.5"},
+		{"held by another: pool exhausted", "10.9.0.5", "p2", ""},
+		{"the gateway is never given", "10.9.0.1", "p3", ""},
+	} {
+		ip, err := m.Allocate(Lease{IP: net.ParseIP(tc.pref), Owner: live, ID: tc.id})
+		if (tc.want == "") != (err != nil) || (tc.want != "" && ip.String() != tc.want) {
+			t.Errorf("%s: Allocate(preferred %s) = %v, %v; want %q", tc.name, tc.pref, ip, err, tc.want)
+		}
+	}
 }
 
 // TestPodNetwork wires two namespaces to the real skiff0 bridge and checks that they
@@ -111,12 +127,12 @@ func TestPodNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := func(s string) string { return "netns-test-" + s + "-" + time.Now().Format("150405.000000") }
-	a, err := m.Setup(id("a"), "test/a")
+	a, err := m.Setup(id("a"), "test/a", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer m.Teardown(a)
-	b, err := m.Setup(id("b"), "test/b")
+	b, err := m.Setup(id("b"), "test/b", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

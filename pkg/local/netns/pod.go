@@ -90,9 +90,10 @@ func HostVethName(ip net.IP) string {
 // NetNSPath is where the namespace of pod id is pinned.
 func (m *Manager) NetNSPath(id string) string { return filepath.Join(m.cfg.RunDir, "netns", id) }
 
-// Setup creates pod id's namespace, leases it an address and wires it to the bridge.
-// name is informational (namespace/name).
-func (m *Manager) Setup(id, name string) (_ *Pod, retErr error) {
+// Setup creates pod id's namespace, leases it an address (preferred, if given and free:
+// the address it had before a restart) and wires it to the bridge. name is
+// informational (namespace/name).
+func (m *Manager) Setup(id, name string, preferred net.IP) (_ *Pod, retErr error) {
 	br, err := net.InterfaceByName(m.cfg.Bridge)
 	if err != nil {
 		return nil, fmt.Errorf("bridge %s: %w (is the host network set up? skiff up creates it)", m.cfg.Bridge, err)
@@ -110,7 +111,7 @@ func (m *Manager) Setup(id, name string) (_ *Pod, retErr error) {
 			Delete(p.NetNS)
 		}
 	}()
-	ip, err := m.ipam.Allocate(Lease{Owner: m.cfg.Owner, ID: id, Name: name, NetNS: p.NetNS})
+	ip, err := m.ipam.Allocate(Lease{IP: preferred, Owner: m.cfg.Owner, ID: id, Name: name, NetNS: p.NetNS})
 	if err != nil {
 		return nil, err
 	}

@@ -55,6 +55,11 @@ func (w *podWorker) startContainer(pod *corev1.Pod, c *ctr) error {
 		c.waiting = &corev1.ContainerStateWaiting{Reason: reasonContainerCreating}
 	}
 	w.mu.Unlock()
+	if c.img == nil {
+		// Resolving may build for minutes: show the Pod as ContainerCreating meanwhile.
+		w.updateStatus(false)
+		w.a.recorder.Eventf(pod, corev1.EventTypeNormal, "Pulling", "Pulling image %q", c.spec.Image)
+	}
 	begin := time.Now()
 	img, err := w.a.cfg.Images.Resolve(w.ctx, c.spec.Image)
 	if err != nil {

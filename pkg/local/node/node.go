@@ -200,6 +200,8 @@ func Start(ctx context.Context, cfg Config) (_ *Agent, retErr error) {
 	rc := rest.CopyConfig(cfg.RESTConfig)
 	rc.QPS, rc.Burst = 100, 200
 	rc.UserAgent = "skiff-node/" + Version
+	// The proxy reads v1 Endpoints on purpose (Knative writes them); no warning per call.
+	rc.WarningHandler = rest.NoWarnings{}
 	if a.kube, err = kubernetes.NewForConfig(rc); err != nil {
 		return nil, err
 	}

@@ -117,6 +117,7 @@ func (w *podWorker) runProbe(ctx context.Context, pod *corev1.Pod, c *ctr, kind 
 	}
 	fast := kind != probeLiveness
 	interval := firstProbeInterval
+	first := time.Now()
 	okRun, failRun := int32(0), int32(0)
 	everOK := false
 	for {
@@ -128,7 +129,9 @@ func (w *podWorker) runProbe(ctx context.Context, pod *corev1.Pod, c *ctr, kind 
 			okRun, failRun = okRun+1, 0
 		} else {
 			failRun, okRun = failRun+1, 0
-			if everOK || !fast || failRun >= failures {
+			// While probing fast, report only what a kubelet probing once per period
+			// would have reported too.
+			if everOK || !fast || time.Since(first) >= period {
 				w.a.recorder.Eventf(pod, corev1.EventTypeWarning, "Unhealthy", "%s probe failed: %v", kind, err)
 			}
 		}

@@ -220,6 +220,12 @@ func statusPatch(uid types.UID, st corev1.PodStatus) ([]byte, error) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, err
 	}
+	// Lists merged by key would keep an address of an earlier run: replace them.
+	for _, k := range []string{"podIPs", "hostIPs"} {
+		if l, ok := m[k].([]any); ok {
+			m[k] = append([]any{map[string]any{"$patch": "replace"}}, l...)
+		}
+	}
 	if conds, ok := m["conditions"].([]any); ok {
 		for _, c := range conds {
 			cm := c.(map[string]any)

@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -213,6 +214,7 @@ func (w *podWorker) shutdown(timeout time.Duration) {
 	w.mu.Lock()
 	w.shutdownTimeout = timeout
 	w.mu.Unlock()
+	w.cancel() // abort image builds and probes
 	w.wake()
 	<-w.done
 }
@@ -314,7 +316,8 @@ func (w *podWorker) ensureSandbox(pod *corev1.Pod) bool {
 	if pod.Spec.HostNetwork {
 		w.podIP = w.a.hostIP.String()
 	} else if w.net == nil {
-		n, err := w.a.nets.Setup(w.uid, pod.Namespace+"/"+pod.Name)
+		// The address it had under an earlier run of the agent, if still free.
+		n, err := w.a.nets.Setup(w.uid, pod.Namespace+"/"+pod.Name, net.ParseIP(pod.Status.PodIP))
 		if err != nil {
 			w.sandboxErr = err.Error()
 			w.a.recorder.Eventf(pod, corev1.EventTypeWarning, "FailedCreatePodSandBox", "Failed to create pod sandbox: %v", err)
