@@ -86,12 +86,16 @@ func hostUpstreams(path string, self net.IP) []string {
 }
 
 func (d *dnsServer) start(ip net.IP) error {
-	addr := net.JoinHostPort(ip.String(), "53")
+	return d.listen(net.JoinHostPort(ip.String(), "53"))
+}
+
+// listen serves UDP and TCP on addr (both on the same port).
+func (d *dnsServer) listen(addr string) error {
 	udp, err := net.ListenPacket("udp4", addr)
 	if err != nil {
 		return err
 	}
-	tcp, err := net.Listen("tcp4", addr)
+	tcp, err := net.Listen("tcp4", udp.LocalAddr().String())
 	if err != nil {
 		udp.Close()
 		return err
