@@ -45,7 +45,7 @@ const helloImage = "dev.local/skiff-node-test/hello:v1"
 var addHello sync.Once
 
 // hello makes the test workload available as helloImage.
-func hello(t *testing.T) {
+func hello(t testing.TB) {
 	t.Helper()
 	addHello.Do(func() { nodetest.AddImage(t, helloImage, filepath.Join("testdata", "hello")) })
 }
