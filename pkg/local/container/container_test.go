@@ -79,6 +79,11 @@ func TestContainer(t *testing.T) {
 		script: `echo "$GREETING $(pwd)"`,
 		want:   "hello /etc",
 	}, {
+		name:   "missing working directory is created",
+		spec:   Spec{WorkingDir: "/srv/skiff-app"},
+		script: `pwd`,
+		want:   "/srv/skiff-app",
+	}, {
 		name:   "volume mounted at its path, read-only when asked",
 		spec:   Spec{Mounts: []Mount{{Source: vol, Target: "/var/run/data", ReadOnly: true}}},
 		script: `cat /var/run/data/greeting; echo; touch /var/run/data/x 2>/dev/null && echo writable || echo read-only`,
@@ -133,9 +138,9 @@ func TestStartError(t *testing.T) {
 	if !errors.Is(err, ErrStart) || !strings.Contains(err.Error(), "executable file not found") {
 		t.Errorf("Start = %v, want ErrStart saying the executable is not found", err)
 	}
-	_, err = Start(Spec{Dir: filepath.Join(t.TempDir(), "c"), Args: []string{"/bin/true"}, WorkingDir: "/no/such/dir"}, nil, nil)
+	_, err = Start(Spec{Dir: filepath.Join(t.TempDir(), "c"), Args: []string{"/bin/true"}, WorkingDir: "/etc/hostname"}, nil, nil)
 	if !errors.Is(err, ErrStart) || !strings.Contains(err.Error(), "working directory") {
-		t.Errorf("Start = %v, want ErrStart about the working directory", err)
+		t.Errorf("Start = %v, want ErrStart about the working directory (a file)", err)
 	}
 }
 

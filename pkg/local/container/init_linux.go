@@ -93,6 +93,11 @@ func setup(spec *Spec) error {
 			return fmt.Errorf("setting hostname: %w", err)
 		}
 	}
+	if spec.WorkingDir != "" {
+		// As container runtimes do, a missing working directory is created (in the
+		// container's own layer).
+		os.MkdirAll(spec.WorkingDir, 0o755)
+	}
 	if err := setCredentials(spec); err != nil {
 		return err
 	}
