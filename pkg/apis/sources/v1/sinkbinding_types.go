@@ -23,7 +23,6 @@ import (
 	"knative.dev/pkg/apis/duck"
 	duckv1 "knative.dev/pkg/apis/duck/v1"
 	"knative.dev/pkg/kmeta"
-	"knative.dev/pkg/webhook/psbinding"
 )
 
 // +genclient
@@ -44,7 +43,10 @@ type SinkBinding struct {
 	Status SinkBindingStatus `json:"status"`
 }
 
-// Check the interfaces that SinkBinding should be implementing.
+// Check the interfaces that SinkBinding should be implementing. psbinding.Bindable is
+// checked in a test: importing knative.dev/pkg/webhook/psbinding here would register its
+// webhook-configuration and secret informers in every binary that links this API
+// (all of them, through the clientset), which then fail without RBAC for them.
 var (
 	_ runtime.Object     = (*SinkBinding)(nil)
 	_ kmeta.OwnerRefable = (*SinkBinding)(nil)
@@ -53,7 +55,6 @@ var (
 	_ apis.HasSpec       = (*SinkBinding)(nil)
 	_ duckv1.KRShaped    = (*SinkBinding)(nil)
 	_ duck.Bindable      = (*SinkBinding)(nil)
-	_ psbinding.Bindable = (*SinkBinding)(nil)
 )
 
 // SinkBindingSpec holds the desired state of the SinkBinding (from the client).
