@@ -65,6 +65,12 @@ const (
 
 func noop() {}
 
+// newPodBreaker returns the slot count of a pod of the given
+// containerConcurrency, all free: a new pod is idle.
+func newPodBreaker(cc int) *queue.Breaker {
+	return queue.NewBreaker(queue.BreakerParams{QueueDepth: podQueueDepth, MaxConcurrency: cc, InitialCapacity: cc})
+}
+
 // podTracker is one backend of a revision (a pod, or the private Service's
 // cluster IP) and, for containerConcurrency > 0, its free slots.
 type podTracker struct {
@@ -342,11 +348,7 @@ func (rt *revisionThrottler) handleUpdate(update revisionDestsUpdate) {
 			if rt.containerConcurrency == 0 {
 				tracker = newPodTracker(dest, nil)
 			} else {
-				tracker = newPodTracker(dest, queue.NewBreaker(queue.BreakerParams{
-					QueueDepth:      podQueueDepth,
-					MaxConcurrency:  rt.containerConcurrency,
-					InitialCapacity: rt.containerConcurrency, // a new pod is idle
-				}))
+				tracker = newPodTracker(dest, newPodBreaker(rt.containerConcurrency))
 			}
 		}
 		trackers = append(trackers, tracker)
