@@ -80,7 +80,7 @@ func testProxy(t *testing.T, objs ...any) *Proxy {
 // that asks only it.
 func serveDNS(t *testing.T, p *Proxy) (*net.Resolver, string) {
 	t.Helper()
-	d := &dnsServer{p: p, domain: "cluster.local"}
+	d := &dnsServer{p: p, domain: p.cfg.ClusterDomain}
 	p.dns = d
 	if err := d.listen("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
@@ -191,13 +191,10 @@ func TestDNSOverTCPAndTruncation(t *testing.T) {
 }
 
 func TestDNSForwarding(t *testing.T) {
-	// An upstream that knows example.test.
-	upstream := testProxy(t, svc("x", "y", nil))
-	upR, upAddr := serveDNS(t, upstream)
-	_ = upR
-	upstream.dns.domain = "example.test" // answers example.test names itself
+	// An upstream that knows example.test: another server with that zone.
+	upstream := testProxy(t, svc("default", "www", func(s *corev1.Service) { s.Spec.ClusterIP = "10.96.128.99" }))
 	upstream.cfg.ClusterDomain = "example.test"
-	upstream.services = testProxy(t, svc("default", "www", func(s *corev1.Service) { s.Spec.ClusterIP = "10.96.128.99" })).services
+	_, upAddr := serveDNS(t, upstream)
 
 	p := testProxy(t)
 	p.cfg.Upstreams = []string{upAddr}
@@ -206,7 +203,9 @@ func TestDNSForwarding(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0] != "10.96.128.99" {
 		t.Errorf("forwarded lookup = %v, %v; want [10.96.128.99]", got, err)
 	}
-	p.cfg.Upstreams = []string{}
+	noUp := testProxy(t)
+	noUp.cfg.Upstreams = []string{}
+	r, _ = serveDNS(t, noUp)
 	if _, err := r.LookupHost(context.Background(), "www.default.svc.example.test"); err == nil {
 		t.Error("lookup without upstreams succeeded")
 	}
