@@ -317,7 +317,7 @@ func (w *waiter) logs(ctx context.Context, b *strings.Builder, p corev1.Pod, con
 	}
 	fmt.Fprintf(b, "      %s:\n", which)
 	for _, l := range strings.Split(text, "\n") {
-		fmt.Fprintf(b, "        %s\n", l)
+		fmt.Fprintf(b, "        %s\n", clip(l, maxLineLen))
 	}
 }
 
@@ -325,7 +325,7 @@ func containerState(s corev1.ContainerState) string {
 	switch {
 	case s.Waiting != nil:
 		if s.Waiting.Message != "" {
-			return "waiting, " + s.Waiting.Reason + ": " + s.Waiting.Message
+			return "waiting, " + s.Waiting.Reason + ": " + s.Waiting.Message // a build error is shown whole
 		}
 		return "waiting, " + s.Waiting.Reason
 	case s.Running != nil:
@@ -334,7 +334,8 @@ func containerState(s corev1.ContainerState) string {
 		t := s.Terminated
 		msg := fmt.Sprintf("terminated, %s (exit code %d)", t.Reason, t.ExitCode)
 		if t.Message != "" {
-			msg += ": " + t.Message
+			// The message is often the log tail (FallbackToLogsOnError), shown below.
+			msg += ": " + clip(strings.TrimSpace(strings.SplitN(strings.TrimSpace(t.Message), "\n", 2)[0]), maxLineLen)
 		}
 		return msg
 	}
@@ -348,4 +349,15 @@ func sortedKeys(m map[string]Component) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// maxLineLen clips log lines in diagnoses (klog lines of a failing informer run to
+// kilobytes).
+const maxLineLen = 300
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + " …"
 }
