@@ -360,6 +360,7 @@ func contains(l []string, s string) bool {
 func checkKubectlGet(t *testing.T, env *harness.Env, ns, resource string, header, row []string) {
 	t.Helper()
 	out := env.Kubectl(t, "get", resource, "-n", ns)
+	t.Logf("kubectl get %s:\n%s", resource, out)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if !strings.HasPrefix(normalize(lines[0]), strings.Join(header, " ")) {
 		t.Errorf("kubectl get %s header = %q, want it to start with %q", resource, lines[0], strings.Join(header, " "))
