@@ -242,6 +242,14 @@ func TestSeedBrokerAndTrigger(t *testing.T) {
 	t.Run("once the dispatcher has the subscriber, the trigger is ready", func(t *testing.T) {
 		markSubscribersReady(t, env, imcRef)
 		env.WaitForCondition(t, triggerRef, "Ready", "True")
+		// The Subscription as the webhook defaulted it still matches what the
+		// trigger wants: it is not replaced over and over.
+		subRef := harness.Ref("messaging.knative.dev/v1", "Subscription", ns, "default-hello-go-"+uid)
+		before := env.Get(t, subRef)
+		time.Sleep(2 * time.Second)
+		if after := env.Get(t, subRef); before == nil || after == nil || after.GetUID() != before.GetUID() {
+			t.Errorf("the trigger's Subscription was replaced (or is missing): before %v, after %v", before != nil, after != nil)
+		}
 		out := env.Kubectl(t, "-n", ns, "get", "trigger")
 		if !strings.Contains(out, "hello-go   default   http://hello-go.knative-samples.svc.cluster.local/") || !strings.Contains(out, "True") {
 			t.Errorf("kubectl get trigger:\n%s", out)
