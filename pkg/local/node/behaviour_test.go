@@ -18,6 +18,7 @@ package node_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -277,4 +278,39 @@ func TestLogsFollow(t *testing.T) {
 	if out != "line 1\nline 2\nline 3\ndone\n" {
 		t.Errorf("kubectl logs -f = %q", out)
 	}
+}
+
+// TestLoadBalancerOnLocalhost: a LoadBalancer Service is published on 127.0.0.1 (its
+// port 80 on the configured host port) and at its nodePort, with its status set, as
+// k3s's ServiceLB does.
+func TestLoadBalancerOnLocalhost(t *testing.T) {
+	hello(t)
+	env := harness.Get(t)
+	ns := env.Namespace(t)
+	ctx := context.Background()
+	createPod(t, helloPod(ns, "lb"))
+	waitPod(t, ns, "lb", "Ready", podReady)
+	svc, err := env.Kube.CoreV1().Services(ns).Create(ctx, &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: "gateway"},
+		Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer, Selector: map[string]string{"app": "lb"},
+			Ports: []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intOrStr("http")}}},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb := "http://127.0.0.1:" + fmt.Sprint(nodetest.LoadBalancerPort(t)) + "/"
+	np := "http://127.0.0.1:" + fmt.Sprint(svc.Spec.Ports[0].NodePort) + "/"
+	waitFor(t, "the LoadBalancer port to answer", func() bool { return strings.HasPrefix(tryGet(lb), "hello") })
+	if got := get(t, np); !strings.HasPrefix(got, "hello, world! (from lb)") {
+		t.Errorf("GET %s = %q", np, got)
+	}
+	waitFor(t, "status.loadBalancer", func() bool {
+		s, err := env.Kube.CoreV1().Services(ns).Get(ctx, "gateway", metav1.GetOptions{})
+		return err == nil && len(s.Status.LoadBalancer.Ingress) == 1 && s.Status.LoadBalancer.Ingress[0].IP == "127.0.0.1"
+	})
+	// Deleting the Service unpublishes it.
+	if err := env.Kube.CoreV1().Services(ns).Delete(ctx, "gateway", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the LoadBalancer port to close", func() bool { return tryGet(lb) == "" })
 }

@@ -38,7 +38,9 @@ import (
 	"github.com/skiffhq/skiff/pkg/test/harness"
 )
 
-func TestMain(m *testing.M) { harness.Main(m, harness.WithSetup(nodetest.Setup)) }
+func TestMain(m *testing.M) {
+	harness.Main(m, harness.WithSetup(nodetest.SetupWith(nodetest.Options{PublishLoadBalancers: true})))
+}
 
 const helloImage = "dev.local/skiff-node-test/hello:v1"
 
@@ -343,8 +345,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// tryGet is a GET on a fresh connection (so a closed listener shows), "" on any error.
 func tryGet(url string) string {
-	c := &http.Client{Timeout: 5 * time.Second}
+	c := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	resp, err := c.Get(url)
 	if err != nil {
 		return ""

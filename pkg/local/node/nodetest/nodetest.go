@@ -26,6 +26,7 @@ package nodetest
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -41,10 +42,38 @@ import (
 var (
 	agent  *node.Agent
 	images *image.Store
+	lbPort int
 )
 
+// Options change the agent Setup starts.
+type Options struct {
+	// PublishLoadBalancers publishes LoadBalancer Services on 127.0.0.1 as `skiff up`
+	// does: port 80 on LoadBalancerPort(), other ports and nodePorts as they are.
+	PublishLoadBalancers bool
+}
+
 // Setup starts the node agent (a harness.WithSetup function).
-func Setup(env *harness.Env) (func(), error) {
+func Setup(env *harness.Env) (func(), error) { return SetupWith(Options{})(env) }
+
+// SetupWith is Setup with options:
+//
+//	harness.Main(m, harness.WithSetup(nodetest.SetupWith(nodetest.Options{PublishLoadBalancers: true})))
+func SetupWith(o Options) func(*harness.Env) (func(), error) {
+	return func(env *harness.Env) (func(), error) { return setup(env, o) }
+}
+
+// LoadBalancerPort is the port on 127.0.0.1 where port 80 of LoadBalancer Services (the
+// Skiff gateway) is published (Options.PublishLoadBalancers).
+func LoadBalancerPort(t testing.TB) int {
+	t.Helper()
+	Agent(t)
+	if lbPort == 0 {
+		t.Fatal("LoadBalancer Services are not published: use nodetest.SetupWith(nodetest.Options{PublishLoadBalancers: true})")
+	}
+	return lbPort
+}
+
+func setup(env *harness.Env, o Options) (func(), error) {
 	dir, err := os.MkdirTemp("", "skiff-node-")
 	if err != nil {
 		return nil, err
@@ -61,15 +90,27 @@ func Setup(env *harness.Env) (func(), error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	agent, err = node.Start(ctx, node.Config{
+	cfg := node.Config{
 		Dir:            filepath.Join(dir, "node"),
 		RESTConfig:     env.Config,
 		Network:        env.Cluster.Network,
+		ServiceCIDR:    env.Cluster.ServiceCIDR,
 		Images:         images,
 		BackoffInitial: 200 * time.Millisecond,
 		BackoffMax:     5 * time.Second,
 		Logger:         log,
-	})
+	}
+	if o.PublishLoadBalancers {
+		ln, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		lbPort = ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		cfg.PublishLoadBalancers = true
+		cfg.LoadBalancerPorts = map[int32]int32{80: int32(lbPort)}
+	}
+	agent, err = node.Start(ctx, cfg)
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("starting the node agent: %w", err)
