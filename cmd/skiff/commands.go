@@ -142,7 +142,7 @@ func up(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if !*noNode && os.Geteuid() != 0 {
+	if !*noNode && geteuid() != 0 {
 		return errNeedRoot
 	}
 	kubeletPortSet := false

@@ -45,6 +45,9 @@ import (
 // NodeComponent is the node agent's name in pid files, logs and `skiff status`.
 const NodeComponent = "skiff-node"
 
+// geteuid is os.Geteuid, replaceable in tests.
+var geteuid = os.Geteuid
+
 // errNeedRoot explains why `skiff up` needs root.
 var errNeedRoot = errors.New("skiff up must run as root: the node agent runs each Pod in its own network, mount and PID " +
 	"namespaces on the skiff0 bridge; run it with sudo (e.g. sudo -E skiff up, or sudo go run ./cmd/skiff up)")
@@ -143,7 +146,7 @@ func nodeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	if os.Geteuid() != 0 {
+	if geteuid() != 0 {
 		return errNeedRoot
 	}
 	home, err := home()
