@@ -26,6 +26,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/skiffhq/skiff/pkg/local/node/nodetest"
 	"github.com/skiffhq/skiff/pkg/test/harness"
@@ -222,6 +223,14 @@ func TestInitContainersAndSecurityContext(t *testing.T) {
 	if got := get(t, podURL(p, "/file?p=/etc/podinfo/labels")); !strings.Contains(got, `tier="backend"`) {
 		t.Errorf("downward API labels = %q", got)
 	}
+	// A label change shows in the downward-API volume.
+	patch := []byte(`{"metadata":{"labels":{"tier":"frontend"}}}`)
+	if _, err := env.Kube.CoreV1().Pods(ns).Patch(context.Background(), "secure", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the new label in the downward-API volume", func() bool {
+		return strings.Contains(tryGet(podURL(p, "/file?p=/etc/podinfo/labels")), `tier="frontend"`)
+	})
 
 	t.Run("runAsNonRoot with a root image", func(t *testing.T) {
 		createPod(t, helloPod(ns, "nonroot", func(p *corev1.Pod) {

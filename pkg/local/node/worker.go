@@ -29,6 +29,7 @@ import (
 
 	"go.uber.org/zap"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
@@ -145,6 +146,7 @@ type podWorker struct {
 	conds        map[corev1.PodConditionType]corev1.PodCondition
 	lastStatus   *corev1.PodStatus
 	statusErr    bool
+	metaChanged  bool
 }
 
 func newPodWorker(a *Agent, p *corev1.Pod, dir string) *podWorker {
@@ -189,6 +191,9 @@ func (w *podWorker) currentPod() *corev1.Pod {
 
 func (w *podWorker) update(p *corev1.Pod) {
 	w.mu.Lock()
+	if !equality.Semantic.DeepEqual(w.pod.Labels, p.Labels) || !equality.Semantic.DeepEqual(w.pod.Annotations, p.Annotations) {
+		w.metaChanged = true // downward-API volumes show labels and annotations
+	}
 	w.pod = p
 	w.mu.Unlock()
 	w.wake()
@@ -340,6 +345,12 @@ func (w *podWorker) ensureSandbox(pod *corev1.Pod) bool {
 
 // ensureVolumes prepares every volume, and refreshes them once a minute.
 func (w *podWorker) ensureVolumes(pod *corev1.Pod) bool {
+	w.mu.Lock()
+	if w.metaChanged {
+		w.metaChanged = false
+		w.volumesAt = time.Time{}
+	}
+	w.mu.Unlock()
 	if w.volumeErr == "" && !w.volumesAt.IsZero() && time.Since(w.volumesAt) < resyncPeriod && !w.tokenDue() {
 		return true
 	}
