@@ -32,7 +32,7 @@ import (
 
 // benchSetup starts a hello-world app and a gateway routing
 // hello.ns.example.com to it; it returns the app's and the gateway's URLs.
-func benchSetup(b *testing.B) (direct, viaGateway string) {
+func benchSetup(b *testing.B, opts Options) (direct, viaGateway string) {
 	b.Helper()
 	app := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		io.WriteString(w, "hello, world!\n")
@@ -54,7 +54,7 @@ func benchSetup(b *testing.B) (direct, viaGateway string) {
 			Ports:     []corev1.EndpointPort{{Name: "http", Port: int32(port)}},
 		}},
 	}
-	g := New(r, Options{})
+	g := New(r, opts)
 	if err := g.Upsert(routeIngress("hello", splitTo("hello-00001", 100))); err != nil {
 		b.Fatal(err)
 	}
@@ -96,7 +96,18 @@ func pct(sorted []time.Duration, p int) time.Duration {
 // app through the gateway, and reports p50/p99 of both, the added latency
 // and the ratio gateway/direct.
 func BenchmarkGatewayAddedLatency(b *testing.B) {
-	direct, via := benchSetup(b)
+	forTransports(b, benchAddedLatency)
+}
+
+// forTransports runs a benchmark with the gateway's fast path and with
+// net/http's Transport only.
+func forTransports(b *testing.B, f func(*testing.B, Options)) {
+	b.Run("transport=fast", func(b *testing.B) { f(b, Options{}) })
+	b.Run("transport=net-http", func(b *testing.B) { f(b, Options{DisableFastPath: true}) })
+}
+
+func benchAddedLatency(b *testing.B, opts Options) {
+	direct, via := benchSetup(b, opts)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 10}}
 	targets := []string{direct, via}
 	for _, u := range targets { // warm up connections
@@ -141,7 +152,11 @@ func cpuTime() time.Duration {
 // gateway minus direct: client and app cost the same in both), hence the
 // gateway's requests per second per core.
 func BenchmarkGatewayThroughput(b *testing.B) {
-	direct, via := benchSetup(b)
+	forTransports(b, benchThroughput)
+}
+
+func benchThroughput(b *testing.B, opts Options) {
+	direct, via := benchSetup(b, opts)
 	const concurrency = 32
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency}}
 	run := func(url string, n int) (wall, cpu time.Duration) {

@@ -53,6 +53,9 @@ type Options struct {
 	Retries int
 	// MaxIdleConnsPerHost is the keep-alive pool per endpoint (default 1000).
 	MaxIdleConnsPerHost int
+	// DisableFastPath sends every HTTP/1 request through net/http's
+	// Transport (see fastTransport); for comparison in benchmarks.
+	DisableFastPath bool
 	// LocalDomains are the DNS names of this gateway: an ExternalName
 	// Service naming one is served in process by the internal listener.
 	LocalDomains []string

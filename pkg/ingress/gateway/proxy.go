@@ -53,19 +53,20 @@ type transports struct {
 
 func newTransports(o *Options) transports {
 	dialer := &net.Dialer{Timeout: o.DialTimeout, KeepAlive: 30 * time.Second}
-	return transports{
-		h1: &http.Transport{
-			Proxy:                 nil,
-			DialContext:           dialer.DialContext,
-			MaxIdleConns:          0, // no global limit: per host below
-			MaxIdleConnsPerHost:   o.MaxIdleConnsPerHost,
-			IdleConnTimeout:       90 * time.Second,
-			ResponseHeaderTimeout: o.ResponseHeaderTimeout,
-			ExpectContinueTimeout: time.Second,
-			// A proxy passes bodies through as they are.
-			DisableCompression: true,
-			ForceAttemptHTTP2:  false,
-		},
+	h1 := &http.Transport{
+		Proxy:                 nil,
+		DialContext:           dialer.DialContext,
+		MaxIdleConns:          0, // no global limit: per host below
+		MaxIdleConnsPerHost:   o.MaxIdleConnsPerHost,
+		IdleConnTimeout:       90 * time.Second,
+		ResponseHeaderTimeout: o.ResponseHeaderTimeout,
+		ExpectContinueTimeout: time.Second,
+		// A proxy passes bodies through as they are.
+		DisableCompression: true,
+		ForceAttemptHTTP2:  false,
+	}
+	t := transports{
+		h1: h1,
 		h2c: &http2.Transport{
 			AllowHTTP:          true,
 			DisableCompression: true,
@@ -74,6 +75,11 @@ func newTransports(o *Options) transports {
 			},
 		},
 	}
+	// The fast path has no response-header timer.
+	if o.ResponseHeaderTimeout == 0 && !o.DisableFastPath {
+		t.h1 = newFastTransport(h1, dialer.DialContext, o.MaxIdleConnsPerHost)
+	}
+	return t
 }
 
 // backendTransport sends a request to one of the backend's endpoints, round
