@@ -187,7 +187,10 @@ func TestFastTransportFallback(t *testing.T) {
 		fallback bool
 	}{
 		{"GET", func() *http.Request { r, _ := http.NewRequest(http.MethodGet, s.URL, nil); return r }, false},
-		{"POST with a body", func() *http.Request { r, _ := http.NewRequest(http.MethodPost, s.URL, strings.NewReader("x")); return r }, true},
+		{"POST with a body", func() *http.Request {
+			r, _ := http.NewRequest(http.MethodPost, s.URL, strings.NewReader("x"))
+			return r
+		}, true},
 		{"upgrade", func() *http.Request {
 			r, _ := http.NewRequest(http.MethodGet, s.URL, nil)
 			r.Header.Set("Upgrade", "websocket")
