@@ -188,7 +188,8 @@ func up(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		fmt.Fprintf(stdout, "Starting the control plane (Kubernetes %s, etcd %s) in %s\n", cluster.KubernetesVersion, cluster.EtcdVersion, dir)
-		if _, err := cluster.Start(ctx, cluster.Config{Dir: dir, Binaries: bins, Ports: ports, Detach: true, Out: stdout}); err != nil {
+		if _, err := cluster.Start(ctx, cluster.Config{Dir: dir, Binaries: bins, Ports: ports, Detach: true, Out: stdout,
+			ServiceCIDR: upServiceRange}); err != nil {
 			if errors.Is(err, hostnet.ErrNotRoot) {
 				return fmt.Errorf("%w\n(skiff up creates the %s bridge for Pods; run it as root, e.g. sudo -E skiff up)", err, hostnet.DefaultBridge)
 			}
@@ -212,6 +213,12 @@ func up(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		time.Since(begin).Seconds(), kubeconfigPath)
 	return nil
 }
+
+// upServiceRange is the service range of `skiff up`: the lower half of the blackholed
+// 10.96.0.0/16 (the `kubernetes` Service stays 10.96.0.1, cluster DNS 10.96.0.10). Test
+// control planes take /24s of the upper half (pkg/test/harness), so the node agents of a
+// running `skiff up` and of tests never serve the same ClusterIP on the shared bridge.
+const upServiceRange = "10.96.0.0/17"
 
 func applyConfig(ctx context.Context, kubeconfigPath, configDir string, out io.Writer) error {
 	if configDir == "" {

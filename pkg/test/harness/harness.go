@@ -202,9 +202,8 @@ func start() (*Env, func(keep bool), error) {
 }
 
 // serviceRange claims 10.96.<n>.0/24 (n from 128) for this process: the slot's lock file
-// stays locked until the process exits, so concurrent test binaries get distinct ranges.
-// `skiff up` uses the whole 10.96.0.0/16; its dynamically allocated ClusterIPs rarely
-// land in a test's range, and its node agent refuses an address another agent holds.
+// stays locked until the process exits, so concurrent test binaries get distinct ranges,
+// and none overlaps `skiff up`'s 10.96.0.0/17.
 func serviceRange() (string, error) {
 	dir := "/run/lock"
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
