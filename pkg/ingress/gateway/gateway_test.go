@@ -440,6 +440,15 @@ func TestDomainMappingLoopback(t *testing.T) {
 	if code != http.StatusOK || s.Backend != "hello" || s.Host != "hello.ns.svc.cluster.local" {
 		t.Errorf("status %d from %q with Host %q, want 200 from hello with the rewritten host", code, s.Backend, s.Host)
 	}
+
+	// Should the Service become an ordinary one, requests go to its
+	// endpoints from then on.
+	direct := startBackend(t, "direct", false)
+	tg.resolver.setService(revisionService("ns", "hello", false), direct)
+	tg.Refresh("ns", "hello")
+	if code, s, _ := get(t, http.DefaultClient, tg.external.URL, "app.example.org"); code != http.StatusOK || s.Backend != "direct" {
+		t.Errorf("after the Service changed: status %d from %q, want 200 from direct", code, s.Backend)
+	}
 }
 
 func TestTimeout(t *testing.T) {

@@ -138,15 +138,11 @@ func isDialError(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// newProxy builds the reverse proxy of a backend.
+// newProxy builds the handler of a backend: a reverse proxy to its
+// endpoints, or, while the backend names this gateway itself (an
+// ExternalName placeholder Service), the internal listener in process.
 func (g *Gateway) newProxy(b *Backend) http.Handler {
-	if b.state.Load().local {
-		// Resolved once at creation: a placeholder Service does not change
-		// from ExternalName to a selector in practice; if it does, the table
-		// is rebuilt on the next KIngress change.
-		return &loopback{g: g}
-	}
-	return &httputil.ReverseProxy{
+	rp := &httputil.ReverseProxy{
 		Director: func(r *http.Request) {
 			r.URL.Scheme = "http"
 			if _, ok := r.Header[forwardedProto]; !ok {
@@ -159,6 +155,14 @@ func (g *Gateway) newProxy(b *Backend) http.Handler {
 		ErrorHandler:  g.proxyError,
 		ErrorLog:      zap.NewStdLog(g.logger.Desugar()),
 	}
+	lb := &loopback{g: g}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if b.state.Load().local {
+			lb.ServeHTTP(w, r)
+			return
+		}
+		rp.ServeHTTP(w, r)
+	})
 }
 
 const forwardedProto = "X-Forwarded-Proto"
