@@ -91,7 +91,9 @@ type Gateway struct {
 	transports transports
 	bufferPool httputil.BufferPool
 	backends   *backends
-	handlers   [numListeners]http.Handler
+	// routers route; handlers are the routers with metrics.
+	routers  [numListeners]http.Handler
+	handlers [numListeners]http.Handler
 
 	// mu serializes configuration changes.
 	mu        sync.Mutex
@@ -112,8 +114,13 @@ func New(r Resolver, opts Options) *Gateway {
 		ingresses:  map[types.NamespacedName]*compiledIngress{},
 	}
 	g.backends = newBackends(r, opts.LocalDomains, g.newProxy)
+	if err := registerViews(); err != nil {
+		g.logger.Warnw("Gateway metrics are not recorded", zap.Error(err))
+	}
+	tags := &tagContexts{}
 	for l := range numListeners {
-		g.handlers[l] = &listenerHandler{g: g, l: l}
+		g.routers[l] = &listenerHandler{g: g, l: l}
+		g.handlers[l] = &metricsHandler{next: g.routers[l], l: l, tags: tags}
 	}
 	g.table.Store(buildTable(nil))
 	return g

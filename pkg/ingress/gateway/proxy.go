@@ -183,7 +183,7 @@ func (l *loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "routing loop through the gateway", http.StatusLoopDetected)
 		return
 	}
-	l.g.handlers[Internal].ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), loopDepthKey{}, depth+1)))
+	l.g.routers[Internal].ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), loopDepthKey{}, depth+1)))
 }
 
 // proxyError answers a request the proxy could not complete.
