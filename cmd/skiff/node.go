@@ -195,7 +195,7 @@ func nodeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // nodeStopGrace bounds the graceful termination of all Pods when the agent stops.
-const nodeStopGrace = 20 * time.Second
+const nodeStopGrace = 10 * time.Second
 
 // defaultGatewayPort is where `skiff up` publishes the Skiff gateway (LoadBalancer port
 // 80) on 127.0.0.1.
