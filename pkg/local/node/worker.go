@@ -196,6 +196,9 @@ func (w *podWorker) update(p *corev1.Pod) {
 	}
 	w.pod = p
 	w.mu.Unlock()
+	if p.DeletionTimestamp != nil {
+		w.cancel() // a pending image build or start is no longer wanted
+	}
 	w.wake()
 }
 
