@@ -17,7 +17,9 @@ limitations under the License.
 // Command eventing-webhook is Knative Eventing's admission webhook:
 // defaulting and validation of the Eventing, Messaging and Sources kinds and
 // of the knative-eventing ConfigMaps, with self-managed certificates in
-// Secret eventing-webhook-certs.
+// Secret eventing-webhook-certs. As upstream, it also runs the SinkBinding
+// reconciler and its binding webhook (SINK_BINDING_SELECTION_MODE=inclusion
+// binds only where bindings.knative.dev/include=true).
 package main
 
 import (
@@ -26,6 +28,7 @@ import (
 	"knative.dev/pkg/webhook"
 	"knative.dev/pkg/webhook/certificates"
 
+	"github.com/skiffhq/skiff/pkg/reconciler/sinkbinding"
 	"github.com/skiffhq/skiff/pkg/webhook/eventing"
 )
 
@@ -40,5 +43,8 @@ func main() {
 		eventing.NewDefaultingAdmissionController,
 		eventing.NewValidationAdmissionController,
 		eventing.NewConfigValidationController,
+
+		// For each binding we have a controller and a binding webhook.
+		sinkbinding.NewController, sinkbinding.NewSinkBindingWebhook(sinkbinding.SelectorFromEnv()),
 	)
 }
