@@ -79,9 +79,11 @@ func (o *Options) setDefaults() {
 	if o.Logger == nil {
 		o.Logger = zap.NewNop().Sugar()
 	}
+	domains := make([]string, len(o.LocalDomains))
 	for i, d := range o.LocalDomains {
-		o.LocalDomains[i] = strings.TrimSuffix(strings.ToLower(d), ".")
+		domains[i] = strings.TrimSuffix(strings.ToLower(d), ".")
 	}
+	o.LocalDomains = domains
 }
 
 // Gateway serves KIngresses. Its methods are safe for concurrent use.
