@@ -131,7 +131,23 @@ func setupRoot(spec *Spec) error {
 	// read-only layer; all writes land in the container's upper directory.
 	opts := "lowerdir=/,upperdir=" + escapeOpt(upper) + ",workdir=" + escapeOpt(work)
 	if err := unix.Mount("overlay", root, "overlay", 0, opts); err != nil {
-		return fmt.Errorf("mounting the root filesystem (overlay %s): %w", opts, err)
+		// The directory's file system cannot hold an upper layer (it is itself an
+		// overlay, as in a container): keep the layer in memory instead, in a tmpfs of
+		// this mount namespace that ends with the container.
+		mem := filepath.Join(spec.Dir, "mem")
+		if merr := os.MkdirAll(mem, 0o755); merr != nil {
+			return merr
+		}
+		if merr := unix.Mount("tmpfs", mem, "tmpfs", 0, "mode=755"); merr != nil {
+			return fmt.Errorf("mounting the root filesystem (overlay %s): %w", opts, err)
+		}
+		upper, work = filepath.Join(mem, "upper"), filepath.Join(mem, "work")
+		os.MkdirAll(upper, 0o755)
+		os.MkdirAll(work, 0o755)
+		opts2 := "lowerdir=/,upperdir=" + escapeOpt(upper) + ",workdir=" + escapeOpt(work)
+		if err2 := unix.Mount("overlay", root, "overlay", 0, opts2); err2 != nil {
+			return fmt.Errorf("mounting the root filesystem (overlay %s: %v; in memory: %w)", opts, err, err2)
+		}
 	}
 	if err := os.MkdirAll(root+oldRoot, 0o700); err != nil {
 		return err
