@@ -16,7 +16,9 @@ limitations under the License.
 // Command eventing-controller is Knative Eventing's controller: the
 // MTChannelBasedBroker and its triggers (upstream's mt-broker-controller),
 // and the generic Channel and the Subscription reconcilers (upstream's
-// cmd/controller). It runs as the ServiceAccount eventing-controller, the
+// cmd/controller), and the sources: PingSource, ApiServerSource and
+// ContainerSource (the SinkBinding reconciler runs in the eventing webhook,
+// as upstream). It runs as the ServiceAccount eventing-controller, the
 // only one the webhook lets change channels' subscribers.
 package main
 
@@ -24,9 +26,12 @@ import (
 	"knative.dev/pkg/injection/sharedmain"
 	"knative.dev/pkg/signals"
 
+	"github.com/skiffhq/skiff/pkg/reconciler/apiserversource"
 	"github.com/skiffhq/skiff/pkg/reconciler/broker"
 	"github.com/skiffhq/skiff/pkg/reconciler/broker/trigger"
 	"github.com/skiffhq/skiff/pkg/reconciler/channel"
+	"github.com/skiffhq/skiff/pkg/reconciler/containersource"
+	"github.com/skiffhq/skiff/pkg/reconciler/pingsource"
 	"github.com/skiffhq/skiff/pkg/reconciler/subscription"
 )
 
@@ -39,5 +44,10 @@ func main() {
 		// Eventing: the channel-based broker
 		broker.NewController,
 		trigger.NewController,
+
+		// Sources
+		apiserversource.NewController,
+		containersource.NewController,
+		pingsource.NewController,
 	)
 }

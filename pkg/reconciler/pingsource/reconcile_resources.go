@@ -95,8 +95,9 @@ func (r *Reconciler) reconcileReceiveAdapter(ctx context.Context, source *source
 }
 
 // desiredAdapter returns the adapter Deployment with the expected
-// environment and at least one replica, and whether that differs from d.
-// A Deployment without the dispatcher container is left as it is.
+// environment (followed by the variables of its own the Deployment has,
+// such as POD_NAME) and at least one replica, and whether that differs
+// from d. A Deployment without the dispatcher container is left as it is.
 func desiredAdapter(d *appsv1.Deployment, expected []corev1.EnvVar) (*appsv1.Deployment, bool) {
 	i := findContainer(&d.Spec.Template.Spec, resources.ContainerName)
 	if i < 0 {
@@ -108,7 +109,7 @@ func desiredAdapter(d *appsv1.Deployment, expected []corev1.EnvVar) (*appsv1.Dep
 		return d, false
 	}
 	want := d.DeepCopy()
-	want.Spec.Template.Spec.Containers[i].Env = expected
+	want.Spec.Template.Spec.Containers[i].Env = withOwnEnv(expected, d.Spec.Template.Spec.Containers[i].Env)
 	if scaledToZero {
 		want.Spec.Replicas = ptr.Int32(1)
 	}
@@ -122,4 +123,20 @@ func findContainer(podSpec *corev1.PodSpec, name string) int {
 		}
 	}
 	return -1
+}
+
+// withOwnEnv is expected followed by the variables of existing that
+// expected does not set.
+func withOwnEnv(expected, existing []corev1.EnvVar) []corev1.EnvVar {
+	ours := make(map[string]bool, len(expected))
+	for _, e := range expected {
+		ours[e.Name] = true
+	}
+	out := append(make([]corev1.EnvVar, 0, len(expected)+len(existing)), expected...)
+	for _, e := range existing {
+		if !ours[e.Name] {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -133,6 +133,10 @@ func withEnv(env ...corev1.EnvVar) deploymentOption {
 	return func(d *appsv1.Deployment) { d.Spec.Template.Spec.Containers[0].Env = env }
 }
 
+// podName is a variable of the shipped Deployment the reconciler does not
+// own.
+var podName = corev1.EnvVar{Name: "POD_NAME", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}}}
+
 func withAvailable(status corev1.ConditionStatus) deploymentOption {
 	return func(d *appsv1.Deployment) {
 		d.Status.Conditions = []appsv1.DeploymentCondition{{Type: appsv1.DeploymentAvailable, Status: status, Reason: "MinimumReplicas", Message: "replicas"}}
@@ -220,6 +224,17 @@ func TestReconcile(t *testing.T) {
 			adapterDeployment(withAvailable(corev1.ConditionTrue), withEnv(corev1.EnvVar{Name: "K_SINK_TIMEOUT", Value: "5"}))},
 		WantUpdates: []clientgotesting.UpdateActionImpl{{
 			Object: adapterDeployment(withAvailable(corev1.ConditionTrue)),
+		}},
+		WantEvents: []string{
+			Eventf(corev1.EventTypeNormal, pingSourceDeploymentUpdated, "PingSource adapter deployment updated"),
+		},
+	}, {
+		Name: "adapter drift is repaired, its own variables are kept",
+		Key:  key,
+		Objects: []runtime.Object{ready(), sink(),
+			adapterDeployment(withAvailable(corev1.ConditionTrue), withEnv(podName, corev1.EnvVar{Name: "K_NO_SHUTDOWN_AFTER", Value: "10"}))},
+		WantUpdates: []clientgotesting.UpdateActionImpl{{
+			Object: adapterDeployment(withAvailable(corev1.ConditionTrue), withEnv(append(append([]corev1.EnvVar{}, wantEnv...), podName)...)),
 		}},
 		WantEvents: []string{
 			Eventf(corev1.EventTypeNormal, pingSourceDeploymentUpdated, "PingSource adapter deployment updated"),
