@@ -171,6 +171,18 @@ func (p *Proxy) Start(ctx context.Context) error {
 			}
 		}
 	}
+	// Addresses of this service range still on the bridge belong to a dead agent (each
+	// range has one agent: test binaries lock theirs, `skiff up` has its own).
+	if ifc, err := net.InterfaceByName(p.cfg.Bridge); err == nil && p.cfg.ServiceCIDR != nil {
+		addrs, _ := ifc.Addrs()
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok && p.cfg.ServiceCIDR.Contains(n.IP) {
+				if ones, bits := n.Mask.Size(); ones == bits {
+					netns.DelHostAddress(p.cfg.Bridge, n.IP)
+				}
+			}
+		}
+	}
 	if err := p.ensureDNSService(ctx); err != nil {
 		return err
 	}
