@@ -184,7 +184,7 @@ func nodeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	os.WriteFile(nodeReadyPath(home), []byte(strconv.Itoa(a.KubeletPort())+"\n"), 0o644)
+	os.WriteFile(nodeReadyPath(home), []byte(fmt.Sprintf("%d %s\n", a.KubeletPort(), a.ClusterDNS())), 0o644)
 	fmt.Fprintf(stdout, "node %s ready (kubelet API %s:%d, cluster DNS %s)\n", a.Name(), nw.HostIP, a.KubeletPort(), a.ClusterDNS())
 	<-ctx.Done()
 	logger.Info("stopping: terminating pods")
@@ -221,25 +221,39 @@ type nodeOptions struct {
 	gatewayPort int
 }
 
+// nodeInfo is what a ready node agent reports.
+type nodeInfo struct {
+	pid         int
+	kubeletPort int
+	clusterDNS  string
+}
+
+func readNodeInfo(home string, pid int) nodeInfo {
+	info := nodeInfo{pid: pid}
+	b, _ := os.ReadFile(nodeReadyPath(home))
+	fmt.Sscan(string(b), &info.kubeletPort, &info.clusterDNS)
+	return info
+}
+
 // startNodeAgent starts `skiff node run` detached (it outlives `skiff up`, like the
 // control plane) and waits until it has registered the node.
-func startNodeAgent(ctx context.Context, home string, opts nodeOptions, out io.Writer) (int, error) {
+func startNodeAgent(ctx context.Context, home string, opts nodeOptions, out io.Writer) (nodeInfo, error) {
 	if pid, ok := nodeAgentPID(home); ok {
 		fmt.Fprintf(out, "  %-24s already running (pid %d)\n", NodeComponent, pid)
-		return pid, nil
+		return readNodeInfo(home, pid), nil
 	}
 	exe, err := os.Executable()
 	if err != nil {
-		return 0, err
+		return nodeInfo{}, err
 	}
 	for _, d := range []string{filepath.Dir(nodePidPath(home)), filepath.Dir(nodeLogPath(home))} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
-			return 0, err
+			return nodeInfo{}, err
 		}
 	}
 	logf, err := os.OpenFile(nodeLogPath(home), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return 0, err
+		return nodeInfo{}, err
 	}
 	defer logf.Close()
 	os.Remove(nodeReadyPath(home))
@@ -250,7 +264,7 @@ func startNodeAgent(ctx context.Context, home string, opts nodeOptions, out io.W
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
-		return 0, fmt.Errorf("starting the node agent: %w", err)
+		return nodeInfo{}, fmt.Errorf("starting the node agent: %w", err)
 	}
 	pid := cmd.Process.Pid
 	exited := make(chan error, 1)
@@ -261,22 +275,22 @@ func startNodeAgent(ctx context.Context, home string, opts nodeOptions, out io.W
 	}
 	if err != nil {
 		syscall.Kill(pid, syscall.SIGKILL)
-		return 0, fmt.Errorf("recording the node agent's pid: %w", err)
+		return nodeInfo{}, fmt.Errorf("recording the node agent's pid: %w", err)
 	}
 	deadline := time.After(3 * time.Minute)
 	for {
 		if _, err := os.Stat(nodeReadyPath(home)); err == nil {
 			fmt.Fprintf(out, "  %-24s ready in %4.1fs (pid %d)\n", NodeComponent, time.Since(begin).Seconds(), pid)
-			return pid, nil
+			return readNodeInfo(home, pid), nil
 		}
 		select {
 		case err := <-exited:
 			os.Remove(nodePidPath(home))
-			return 0, fmt.Errorf("the node agent exited (%v); last lines of %s:\n%s", err, nodeLogPath(home), tailFile(nodeLogPath(home), 15))
+			return nodeInfo{}, fmt.Errorf("the node agent exited (%v); last lines of %s:\n%s", err, nodeLogPath(home), tailFile(nodeLogPath(home), 15))
 		case <-deadline:
-			return pid, fmt.Errorf("the node agent did not become ready in 3 minutes; see %s", nodeLogPath(home))
+			return nodeInfo{pid: pid}, fmt.Errorf("the node agent did not become ready in 3 minutes; see %s", nodeLogPath(home))
 		case <-ctx.Done():
-			return pid, ctx.Err()
+			return nodeInfo{pid: pid}, ctx.Err()
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
