@@ -304,6 +304,11 @@ type PodOptions struct {
 	// AppStartDelay starts the app that much after queue-proxy, as a
 	// process that takes time to listen.
 	AppStartDelay time.Duration
+	// QueueProxyStartDelay starts queue-proxy that much after StartPod
+	// returns (its address is known at once and refuses connections
+	// meanwhile), as a pod whose IP is published before its containers
+	// run. AppStartDelay counts from then.
+	QueueProxyStartDelay time.Duration
 }
 
 // Pod is a revision's pod on loopback: queue-proxy's handlers in front of
@@ -342,12 +347,12 @@ func StartPod(o PodOptions) (*Pod, error) {
 		pod.app.Serve(ln)
 	}
 	pod.wg.Add(1)
-	if o.AppStartDelay > 0 {
+	if d := o.QueueProxyStartDelay + o.AppStartDelay; d > 0 {
 		// Free the port until the app "starts"; connections are refused
 		// meanwhile, as for a process not listening yet.
 		appLn.Close()
 		go func() {
-			time.Sleep(o.AppStartDelay)
+			time.Sleep(d)
 			ln, err := net.Listen("tcp", appAddr)
 			if err != nil {
 				pod.wg.Done()
@@ -373,13 +378,27 @@ func StartPod(o PodOptions) (*Pod, error) {
 	}
 	pod.Addr = qpLn.Addr().String()
 	pod.qp = pkgnet.NewServer(pod.Addr, h)
-	pod.wg.Add(1)
-	go func() {
+	serveQP := func(ln net.Listener) {
 		defer pod.wg.Done()
-		pod.qp.Serve(qpLn)
-	}()
-	// As queue-proxy does on start: probe the container right away.
-	go probe.ProbeContainer()
+		// As queue-proxy does on start: probe the container right away.
+		go probe.ProbeContainer()
+		pod.qp.Serve(ln)
+	}
+	pod.wg.Add(1)
+	if d := o.QueueProxyStartDelay; d > 0 {
+		qpLn.Close()
+		go func() {
+			time.Sleep(d)
+			ln, err := net.Listen("tcp", pod.Addr)
+			if err != nil {
+				pod.wg.Done()
+				return
+			}
+			serveQP(ln)
+		}()
+	} else {
+		go serveQP(qpLn)
+	}
 	return pod, nil
 }
 

@@ -106,11 +106,62 @@ func validateRevisionHeaders(namespace, name string) string {
 	case namespace == "":
 		return "missing " + activator.RevisionHeaderNamespace + " header: the activator cannot tell which revision the request is for"
 	}
-	if errs := validation.IsDNS1123Label(namespace); len(errs) > 0 {
+	// The regexp-based validation costs more than the rest of the
+	// handler: check the common case by hand, explain with it.
+	if !isDNS1123Label(namespace) {
+		errs := validation.IsDNS1123Label(namespace)
 		return fmt.Sprintf("invalid %s header %q: %s", activator.RevisionHeaderNamespace, namespace, strings.Join(errs, "; "))
 	}
-	if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 {
+	if !isDNS1123Subdomain(name) {
+		errs := validation.IsDNS1123Subdomain(name)
 		return fmt.Sprintf("invalid %s header %q: %s", activator.RevisionHeaderName, name, strings.Join(errs, "; "))
 	}
 	return ""
+}
+
+// isDNS1123Label reports whether s is a lower case RFC 1123 label: at most
+// 63 of [a-z0-9-], starting and ending alphanumeric.
+func isDNS1123Label(s string) bool {
+	return len(s) <= validation.DNS1123LabelMaxLength && isLabelChars(s)
+}
+
+// isLabelChars reports whether s is [a-z0-9]([-a-z0-9]*[a-z0-9])?.
+func isLabelChars(s string) bool {
+	if len(s) == 0 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && i > 0 && i < len(s)-1:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isDNS1123Subdomain reports whether s is a lower case RFC 1123 subdomain:
+// at most 253 characters of dot-separated labels (of any length, as
+// Kubernetes has it).
+func isDNS1123Subdomain(s string) bool {
+	if len(s) == 0 || len(s) > validation.DNS1123SubdomainMaxLength {
+		return false
+	}
+	for len(s) > 0 {
+		label := s
+		if i := strings.IndexByte(s, '.'); i >= 0 {
+			label, s = s[:i], s[i+1:]
+			if len(s) == 0 {
+				return false // trailing dot
+			}
+		} else {
+			s = ""
+		}
+		if !isLabelChars(label) {
+			return false
+		}
+	}
+	return true
 }

@@ -50,9 +50,10 @@ import (
 
 const (
 	// DefaultRevisionQueueDepth is how many requests may wait for capacity
-	// of one revision (upstream's breakerQueueDepth); the next is refused
-	// with 503.
-	DefaultRevisionQueueDepth = 10000
+	// of one revision; the next is refused with 503. (Upstream's
+	// breakerQueueDepth is 10000, but its revision breaker adds
+	// MaxConcurrency = MaxInt32 to it: in effect no bound.)
+	DefaultRevisionQueueDepth = 5000
 
 	// revisionMaxConcurrency is the capacity of a revision whose pods have
 	// no concurrency limit, or whose computed capacity would overflow.
