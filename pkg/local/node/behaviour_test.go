@@ -80,6 +80,25 @@ func TestReadinessProbe(t *testing.T) {
 			t.Errorf("pod with a failing readiness probe: conditions %+v", p.Status.Conditions)
 		}
 	})
+	t.Run("tcpSocket probe", func(t *testing.T) {
+		createPod(t, helloPod(ns, "tcp", func(p *corev1.Pod) {
+			p.Spec.Containers[0].ReadinessProbe.ProbeHandler = corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intOrStr("http")}}
+		}))
+		waitPod(t, ns, "tcp", "Ready", podReady)
+	})
+	t.Run("startup probe gates readiness", func(t *testing.T) {
+		createPod(t, helloPod(ns, "startup", func(p *corev1.Pod) {
+			p.Spec.Containers[0].StartupProbe = &corev1.Probe{
+				ProbeHandler:     corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: intOrStr("http")}},
+				PeriodSeconds:    1,
+				FailureThreshold: 30,
+			}
+		}))
+		p := waitPod(t, ns, "startup", "Ready", podReady)
+		if cs := containerStatus(p, "hello"); cs.Started == nil || !*cs.Started {
+			t.Errorf("started = %v after the startup probe passed", cs.Started)
+		}
+	})
 	t.Run("becomes NotReady when the probe starts failing", func(t *testing.T) {
 		createPod(t, helloPod(ns, "flips", func(p *corev1.Pod) { p.Spec.Containers[0].ReadinessProbe.FailureThreshold = 1 }))
 		p := waitPod(t, ns, "flips", "Ready", podReady)
@@ -244,6 +263,45 @@ func TestInitContainersAndSecurityContext(t *testing.T) {
 			t.Errorf("message = %q", msg)
 		}
 	})
+}
+
+func TestNodeRegistration(t *testing.T) {
+	env := harness.Get(t)
+	ctx := context.Background()
+	a := nodetest.Agent(t)
+	n, err := env.Kube.CoreV1().Nodes().Get(ctx, a.Name(), metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Spec.PodCIDR != "10.244.0.0/24" || len(n.Spec.Taints) != 0 {
+		t.Errorf("spec = %+v, want podCIDR 10.244.0.0/24 and no taints", n.Spec)
+	}
+	ready := false
+	for _, c := range n.Status.Conditions {
+		ready = ready || c.Type == corev1.NodeReady && c.Status == corev1.ConditionTrue
+	}
+	addrOK := false
+	for _, ad := range n.Status.Addresses {
+		addrOK = addrOK || ad.Type == corev1.NodeInternalIP && ad.Address == env.Cluster.Network.HostIP.String()
+	}
+	if !ready || !addrOK || n.Status.DaemonEndpoints.KubeletEndpoint.Port != int32(a.KubeletPort()) {
+		t.Errorf("status: conditions %v, addresses %v, kubelet port %d; want Ready, InternalIP %s, port %d", n.Status.Conditions,
+			n.Status.Addresses, n.Status.DaemonEndpoints.KubeletEndpoint.Port, env.Cluster.Network.HostIP, a.KubeletPort())
+	}
+	if n.Status.Allocatable.Cpu().IsZero() || n.Status.Allocatable.Memory().IsZero() || n.Status.Capacity.Pods().Value() == 0 {
+		t.Errorf("capacity %v, allocatable %v", n.Status.Capacity, n.Status.Allocatable)
+	}
+	l, err := env.Kube.CoordinationV1().Leases(corev1.NamespaceNodeLease).Get(ctx, a.Name(), metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Spec.HolderIdentity == nil || *l.Spec.HolderIdentity != a.Name() || l.Spec.RenewTime == nil || time.Since(l.Spec.RenewTime.Time) > time.Minute {
+		t.Errorf("lease = %+v, want held by %s and renewed recently", l.Spec, a.Name())
+	}
+	out := env.Kubectl(t, "get", "nodes")
+	if !strings.Contains(out, a.Name()) || !strings.Contains(out, " Ready ") {
+		t.Errorf("kubectl get nodes:\n%s", out)
+	}
 }
 
 func TestExecProbeAndGracefulTermination(t *testing.T) {

@@ -188,11 +188,14 @@ func TestPodLifecycle(t *testing.T) {
 		}
 		c.EnvFrom = []corev1.EnvFromSource{{Prefix: "CFG_", ConfigMapRef: &corev1.ConfigMapEnvSource{
 			LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}}}}
-		c.VolumeMounts = []corev1.VolumeMount{{Name: "config", MountPath: "/etc/config"}, {Name: "scratch", MountPath: "/scratch"}}
+		c.VolumeMounts = []corev1.VolumeMount{{Name: "config", MountPath: "/etc/config"}, {Name: "scratch", MountPath: "/scratch"},
+			{Name: "secret", MountPath: "/etc/secret"}, {Name: "config", MountPath: "/etc/greeting.txt", SubPath: "greeting.txt"}}
 		p.Spec.Volumes = []corev1.Volume{
 			{Name: "config", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
 				LocalObjectReference: corev1.LocalObjectReference{Name: "cfg"}}}},
 			{Name: "scratch", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}},
+			{Name: "secret", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: "sec",
+				Items: []corev1.KeyToPath{{Key: "token", Path: "auth/token"}}}}},
 		}
 	}))
 	pod := waitPod(t, ns, "hello", "Ready", podReady)
@@ -247,6 +250,9 @@ func TestPodLifecycle(t *testing.T) {
 		}
 		if got := get(t, base+"/write?p=/scratch/x"); got != "ok" {
 			t.Errorf("emptyDir not writable: %q", got)
+		}
+		if got := tryGet(base + "/write?p=/etc/config/new"); !strings.Contains(got, "read-only") {
+			t.Errorf("configMap volume writable: %q", got)
 		}
 	})
 	t.Run("own namespaces", func(t *testing.T) {

@@ -138,6 +138,7 @@ type podWorker struct {
 	volumes      map[string]string // volume name -> host path
 	volumesAt    time.Time
 	volumeErr    string
+	volumeRetry  time.Duration
 	tokens       map[string]time.Time // projected token path -> refresh time
 	containers   []*ctr               // init containers first, in order
 	terminal     corev1.PodPhase
@@ -363,11 +364,14 @@ func (w *podWorker) ensureVolumes(pod *corev1.Pod) bool {
 		if first || w.volumesAt.IsZero() {
 			w.a.recorder.Eventf(pod, corev1.EventTypeWarning, "FailedMount", "MountVolume.SetUp failed: %v", err)
 		}
-		w.wakeAt(time.Now().Add(time.Second))
+		// A ConfigMap may just be late (kube-root-ca.crt appears with a new namespace):
+		// retry soon, then less often.
+		w.volumeRetry = min(max(2*w.volumeRetry, 50*time.Millisecond), 2*time.Second)
+		w.wakeAt(time.Now().Add(w.volumeRetry))
 		// Volumes that were fine keep working for running containers.
 		return !w.volumesAt.IsZero()
 	}
-	w.volumeErr = ""
+	w.volumeErr, w.volumeRetry = "", 0
 	w.volumesAt = time.Now()
 	w.wakeAt(w.volumesAt.Add(resyncPeriod))
 	return true
