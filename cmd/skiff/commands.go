@@ -52,6 +52,7 @@ Environment:
   SKIFF_HOME    state directory (default ~/.skiff)
   SKIFF_CACHE   build cache (default ~/.cache/skiff)
   SKIFF_SOURCE  Skiff source tree (default: found from the current directory)
+  SKIFF_GATEWAY_PORT  host port of the Skiff gateway on 127.0.0.1 (default 8080)
 `
 
 // run is the CLI behind main, separate so tests can drive it.
@@ -137,8 +138,9 @@ func up(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	kcmPort := fs.Int("controller-manager-port", 0, "kube-controller-manager port")
 	schedPort := fs.Int("scheduler-port", 0, "kube-scheduler port")
 	noNode := fs.Bool("no-node", false, "do not start the node agent (Pods stay Pending)")
+	wait := fs.Bool("wait", true, "wait until every component of config/ runs (false: apply and return)")
 	kubeletPort := fs.Int("kubelet-port", 10250, "node agent's kubelet API port on the bridge address (0: any free port)")
-	gatewayPort := fs.Int("gateway-port", defaultGatewayPort, "port on 127.0.0.1 where LoadBalancer Services' port 80 (the Skiff gateway) is published")
+	gatewayPort := fs.Int("gateway-port", gatewayPortDefault(), "port on 127.0.0.1 where LoadBalancer Services' port 80 (the Skiff gateway) is published (default $"+GatewayPortEnv+" or 8080)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -204,9 +206,15 @@ func up(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	kubeconfigPath := cluster.KubeconfigPath(dir)
-	if !*noConfig {
+	switch {
+	case *noConfig:
+	case *noNode || !*wait: // apply only (without a node nothing can run)
 		if err := applyConfig(ctx, kubeconfigPath, *configDir, stdout); err != nil {
 			return fmt.Errorf("%w\nThe control plane is running; fix the manifests and run skiff up again", err)
+		}
+	default:
+		if err := installPlatform(ctx, dir, kubeconfigPath, *configDir, *gatewayPort, stdout); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintf(stdout, "\nSkiff is up (%.1fs). Point kubectl at it with:\n\n  export KUBECONFIG=%s\n\nor use `skiff kubectl ...`. Stop it with `skiff down`.\n",

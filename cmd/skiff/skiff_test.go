@@ -140,7 +140,8 @@ func TestUpDownUp(t *testing.T) {
 	c := newCLI(t)
 
 	start := time.Now()
-	out := c.mustRun("up", "--random-ports")
+	// The CLI's mechanics; the components' rollout (the default wait) is test/e2e's.
+	out := c.mustRun("up", "--random-ports", "--wait=false")
 	t.Logf("skiff up took %s:\n%s", time.Since(start).Round(100*time.Millisecond), out)
 	kubeconfig := filepath.Join(c.home, "kubeconfig")
 	for _, want := range []string{"export KUBECONFIG=" + kubeconfig, "Control plane ready at https://10.244.0.1:", "Applied "} {

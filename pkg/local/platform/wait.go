@@ -355,9 +355,12 @@ func sortedKeys(m map[string]Component) []string {
 // kilobytes).
 const maxLineLen = 300
 
+// clip keeps both ends of a long line: the start says who logged it, the end of a JSON
+// line holds the error.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + " …"
+	head := n / 3
+	return s[:head] + " … " + s[len(s)-(n-head):]
 }
