@@ -32,7 +32,8 @@ import (
 type row map[string]string
 
 // table parses `kubectl get` output: columns start where their header starts (kubectl
-// aligns them), so empty cells (a REASON of a Ready object) parse as "".
+// aligns them), so empty cells (a REASON of a Ready object) parse as "" and cells with
+// spaces ("80/TCP, 443/TCP" never happens, but "+ 1 more..." does) stay whole.
 func table(t testing.TB, out string) (header []string, rows []row) {
 	t.Helper()
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
@@ -41,8 +42,10 @@ func table(t testing.TB, out string) (header []string, rows []row) {
 	}
 	h := lines[0]
 	var starts []int
+	// kubectl separates columns by at least three spaces; a single space is part of a
+	// header ("CONFIG NAME").
 	for i := 0; i < len(h); i++ {
-		if h[i] != ' ' && (i == 0 || h[i-1] == ' ') {
+		if h[i] != ' ' && (i == 0 || (i >= 2 && h[i-1] == ' ' && h[i-2] == ' ')) {
 			starts = append(starts, i)
 		}
 	}
