@@ -18,26 +18,31 @@ package activator
 
 import (
 	"errors"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gorilla/websocket"
+	"go.uber.org/zap"
 	"k8s.io/apimachinery/pkg/types"
-	logtesting "knative.dev/pkg/logging/testing"
 
 	"github.com/skiffhq/skiff/pkg/autoscaler/metrics"
 )
 
 type sendRecorder struct {
 	sent chan []byte
-	err  error
+	fail atomic.Bool
 }
 
 func (s *sendRecorder) SendRaw(msgType int, msg []byte) error {
 	if msgType != websocket.BinaryMessage {
 		return errors.New("not binary")
 	}
+	fail := s.fail.Load()
 	s.sent <- msg
-	return s.err
+	if fail {
+		return errors.New("autoscaler down")
+	}
+	return nil
 }
 
 func TestReportStats(t *testing.T) {
@@ -46,7 +51,9 @@ func TestReportStats(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		ReportStats(logtesting.TestLogger(t), sink, source)
+		// Sends finish on their own goroutines, maybe after the test:
+		// not the test's logger.
+		ReportStats(zap.NewNop().Sugar(), sink, source)
 	}()
 
 	want := []metrics.StatMessage{{
@@ -63,7 +70,7 @@ func TestReportStats(t *testing.T) {
 	}
 
 	// A failing sink does not stop the reporter.
-	sink.err = errors.New("autoscaler down")
+	sink.fail.Store(true)
 	source <- want
 	<-sink.sent
 	close(source)

@@ -383,7 +383,7 @@ func (rw *revisionWatcher) onProbeResult(r probeResult) {
 			return // stale
 		}
 		if r.ok {
-			delete(rw.probing, r.dest)
+			rw.stopProbing(r.dest) // the loop is done; release its context
 			rw.clusterIPOKAt = r.started
 			if !rw.podsAddressable || rw.meshMode == netcfg.MeshCompatibilityModeEnabled {
 				rw.clusterIPHealthy = true
@@ -395,7 +395,7 @@ func (rw *revisionWatcher) onProbeResult(r probeResult) {
 		return // the pod left meanwhile
 	}
 	if r.ok {
-		delete(rw.probing, r.dest)
+		rw.stopProbing(r.dest) // the loop is done; release its context
 		delete(rw.meshLikeSince, r.dest)
 		if rw.cur.ready.Has(r.dest) || rw.enableProbeOptimisation {
 			rw.healthy.Insert(r.dest)
@@ -537,10 +537,6 @@ type revisionBackendsManager struct {
 	meshMode         netcfg.MeshCompatibilityMode
 	logger           *zap.SugaredLogger
 	timing           probeTiming
-}
-
-func newRevisionBackendsManager(ctx context.Context, tr http.RoundTripper, usePassthroughLb bool, meshMode netcfg.MeshCompatibilityMode) *revisionBackendsManager {
-	return newRevisionBackendsManagerWithTiming(ctx, tr, usePassthroughLb, meshMode, defaultProbeTiming)
 }
 
 func newRevisionBackendsManagerWithTiming(ctx context.Context, tr http.RoundTripper, usePassthroughLb bool,
