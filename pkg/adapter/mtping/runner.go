@@ -49,7 +49,7 @@ const (
 
 	// DefaultMaxInFlight bounds the concurrent sends, so a slow sink delays
 	// ticks instead of piling up goroutines and sockets.
-	DefaultMaxInFlight = 1000
+	DefaultMaxInFlight = 256
 )
 
 // Parser parses PingSource schedules: standard cron with an optional
