@@ -252,8 +252,9 @@ func TestServing(t *testing.T) {
 		wantCells(t, "rt", r, map[string]string{"URL": url, "READY": "True", "REASON": ""})
 		r = kubectlGet(t, p, []string{"NAME", "LATESTCREATED", "LATESTREADY", "READY", "REASON"}, "hello-go", "cfg", "-n", ns)
 		wantCells(t, "cfg", r, map[string]string{"LATESTCREATED": "hello-go-00001", "LATESTREADY": "hello-go-00001", "READY": "True"})
-		r = kubectlGet(t, p, []string{"NAME", "CONFIG NAME", "K8S SERVICE NAME", "GENERATION", "READY", "REASON"},
-			"hello-go-00001", "rev", "-n", ns)
+		// The seed's columns, then the two Knative 1.17 adds (DESIGN §6: 1.17 wins).
+		r = kubectlGet(t, p, []string{"NAME", "CONFIG NAME", "K8S SERVICE NAME", "GENERATION", "READY", "REASON",
+			"ACTUAL REPLICAS", "DESIRED REPLICAS"}, "hello-go-00001", "rev", "-n", ns)
 		wantCells(t, "rev", r, map[string]string{"CONFIG NAME": "hello-go", "K8S SERVICE NAME": "hello-go-00001",
 			"GENERATION": "1", "READY": "True", "REASON": ""})
 		r = kubectlGet(t, p, []string{"NAME", "READY", "REASON"}, "hello-go", "king", "-n", ns)

@@ -219,21 +219,24 @@ func TestContainerHopeless(t *testing.T) {
 		return corev1.ContainerStatus{RestartCount: restarts,
 			State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: reason, Message: msg}}}
 	}
+	old := 2 * time.Minute
 	for _, tc := range []struct {
 		name string
 		cs   corev1.ContainerStatus
+		age  time.Duration
 		want string
 	}{
-		{"building", waiting("ContainerCreating", "", 0), ""},
-		{"build failed", waiting("ErrImagePull", "building image ko://x: undefined: y", 0), "ErrImagePull: building image"},
-		{"back-off after a failed build", waiting("ImagePullBackOff", "Back-off pulling image", 0), "ImagePullBackOff"},
-		{"crashed once", waiting("CrashLoopBackOff", "back-off 1s", 1), ""},
-		{"crash loop", waiting("CrashLoopBackOff", "back-off 4s", 3), "CrashLoopBackOff after 3 restarts"},
-		{"bad config", waiting("CreateContainerConfigError", `configmap "x" not found`, 0), "configmap"},
-		{"running", corev1.ContainerStatus{State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}}, ""},
+		{"building", waiting("ContainerCreating", "", 0), old, ""},
+		{"build failed", waiting("ErrImagePull", "building image ko://x: undefined: y", 0), 0, "ErrImagePull: building image"},
+		{"back-off after a failed build", waiting("ImagePullBackOff", "Back-off pulling image", 0), 0, "ImagePullBackOff"},
+		{"crashed once", waiting("CrashLoopBackOff", "back-off 1s", 1), old, ""},
+		{"crash loop", waiting("CrashLoopBackOff", "back-off 4s", 3), old, "CrashLoopBackOff after 3 restarts"},
+		{"crash loop of a young pod (dependencies starting)", waiting("CrashLoopBackOff", "back-off 1s", 5), 10 * time.Second, ""},
+		{"bad config", waiting("CreateContainerConfigError", `configmap "x" not found`, 0), 0, "configmap"},
+		{"running", corev1.ContainerStatus{State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}}, old, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := containerHopeless(tc.cs)
+			got := containerHopeless(tc.cs, tc.age)
 			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
 				t.Errorf("containerHopeless = %q, want containing %q", got, tc.want)
 			}
@@ -253,8 +256,9 @@ func TestWait(t *testing.T) {
 			Spec: appsv1.DeploymentSpec{Selector: sel(name)}}
 	}
 	crashing := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Namespace: "knative-serving", Name: "activator-abc", Labels: map[string]string{"app": "activator"}},
-		Spec:       corev1.PodSpec{NodeName: "skiff"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: "knative-serving", Name: "activator-abc", Labels: map[string]string{"app": "activator"},
+			CreationTimestamp: metav1.NewTime(time.Now().Add(-5 * time.Minute))},
+		Spec: corev1.PodSpec{NodeName: "skiff"},
 		Status: corev1.PodStatus{Phase: corev1.PodRunning, ContainerStatuses: []corev1.ContainerStatus{{
 			Name: "activator", RestartCount: 4,
 			State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff", Message: "back-off 8s"}},

@@ -34,9 +34,14 @@ import (
 // LogLines is how many of a failing Pod's last log lines an error shows.
 const LogLines = 15
 
-// crashLoopRestarts is the restart count from which a crash-looping container is
-// reported as failed instead of waited for.
-const crashLoopRestarts = 3
+// A crash-looping container is reported as failed instead of waited for once it has
+// restarted crashLoopRestarts times and its Pod is crashLoopAge old: a component may
+// crash a few times while the apiserver or a Service it needs is still coming up (and a
+// test node restarts containers within a second).
+const (
+	crashLoopRestarts = 3
+	crashLoopAge      = time.Minute
+)
 
 // progressEvery is how often the waiter says what it still waits for.
 const progressEvery = 15 * time.Second
@@ -152,8 +157,9 @@ func (w *waiter) hopeless(ctx context.Context, d *appsv1.Deployment) string {
 		return ""
 	}
 	for _, p := range pods {
+		age := time.Since(p.CreationTimestamp.Time)
 		for _, cs := range append(append([]corev1.ContainerStatus(nil), p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
-			if why := containerHopeless(cs); why != "" {
+			if why := containerHopeless(cs, age); why != "" {
 				return why
 			}
 		}
@@ -161,7 +167,7 @@ func (w *waiter) hopeless(ctx context.Context, d *appsv1.Deployment) string {
 	return ""
 }
 
-func containerHopeless(cs corev1.ContainerStatus) string {
+func containerHopeless(cs corev1.ContainerStatus, podAge time.Duration) string {
 	wt := cs.State.Waiting
 	if wt == nil {
 		return ""
@@ -174,7 +180,7 @@ func containerHopeless(cs corev1.ContainerStatus) string {
 			return wt.Reason + ": " + wt.Message
 		}
 	case "CrashLoopBackOff":
-		if cs.RestartCount >= crashLoopRestarts {
+		if cs.RestartCount >= crashLoopRestarts && podAge >= crashLoopAge {
 			return fmt.Sprintf("CrashLoopBackOff after %d restarts", cs.RestartCount)
 		}
 	case "CreateContainerConfigError", "CreateContainerError":
