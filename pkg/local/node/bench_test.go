@@ -19,7 +19,10 @@ package node_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -80,4 +83,67 @@ func BenchmarkPodStartToReady(b *testing.B) {
 	b.ReportMetric(pct(ready, 0.99), "ready-p99-ms")
 	b.ReportMetric(pct(gone, 0.5), "delete-p50-ms")
 	b.ReportMetric(pct(gone, 0.99), "delete-p99-ms")
+}
+
+// BenchmarkTwentyPods starts 20 Pods at once (readiness and liveness probes every
+// second) and reports the time until all are Ready, then the agent's CPU use and the
+// test process's RSS (agent plus test) over 10 idle seconds.
+//
+//	go test -run '^$' -bench TwentyPods -benchtime 1x ./pkg/local/node/
+func BenchmarkTwentyPods(b *testing.B) {
+	hello(b)
+	env := harness.Get(b)
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		ns := env.Namespace(b)
+		pods := env.Kube.CoreV1().Pods(ns)
+		begin := time.Now()
+		for j := 0; j < 20; j++ {
+			p := helloPod(ns, fmt.Sprintf("p-%d", j), func(p *corev1.Pod) {
+				p.Spec.Containers[0].LivenessProbe = p.Spec.Containers[0].ReadinessProbe.DeepCopy()
+			})
+			if _, err := pods.Create(ctx, p, metav1.CreateOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for {
+			list, err := pods.List(ctx, metav1.ListOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ready := 0
+			for i := range list.Items {
+				if podReady(&list.Items[i]) {
+					ready++
+				}
+			}
+			if ready == 20 {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		b.ReportMetric(float64(time.Since(begin).Milliseconds()), "all-ready-ms")
+		cpu0 := selfCPU()
+		time.Sleep(10 * time.Second)
+		b.ReportMetric(float64((selfCPU()-cpu0).Milliseconds())/10, "idle-cpu-ms/s")
+		b.ReportMetric(float64(selfRSS())/(1<<20), "rss-MiB")
+	}
+}
+
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func selfRSS() int64 {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb int64
+			fmt.Sscan(rest, &kb)
+			return kb << 10
+		}
+	}
+	return 0
 }
