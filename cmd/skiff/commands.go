@@ -53,6 +53,7 @@ Environment:
   SKIFF_CACHE   build cache (default ~/.cache/skiff)
   SKIFF_SOURCE  Skiff source tree (default: found from the current directory)
   SKIFF_GATEWAY_PORT  host port of the Skiff gateway on 127.0.0.1 (default 8080)
+  SKIFF_SERVICE_CIDR  Service range inside 10.96.0.0/16 (default 10.96.0.0/17; tests use /24s above it)
 `
 
 // run is the CLI behind main, separate so tests can drive it.
@@ -149,8 +150,8 @@ func up(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	kubeletPortSet := false
 	fs.Visit(func(f *flag.Flag) { kubeletPortSet = kubeletPortSet || f.Name == "kubelet-port" })
-	if *randomPorts && !kubeletPortSet {
-		*kubeletPort = 0
+	if !kubeletPortSet {
+		*kubeletPort = defaultKubeletPort(*randomPorts)
 	}
 	begin := time.Now()
 	dir, err := home()
@@ -191,7 +192,7 @@ func up(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "Starting the control plane (Kubernetes %s, etcd %s) in %s\n", cluster.KubernetesVersion, cluster.EtcdVersion, dir)
 		if _, err := cluster.Start(ctx, cluster.Config{Dir: dir, Binaries: bins, Ports: ports, Detach: true, Out: stdout,
-			ServiceCIDR: upServiceRange}); err != nil {
+			ServiceCIDR: serviceRange()}); err != nil {
 			if errors.Is(err, hostnet.ErrNotRoot) {
 				return fmt.Errorf("%w\n(skiff up creates the %s bridge for Pods; run it as root, e.g. sudo -E skiff up)", err, hostnet.DefaultBridge)
 			}
@@ -227,6 +228,14 @@ func up(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // control planes take /24s of the upper half (pkg/test/harness), so the node agents of a
 // running `skiff up` and of tests never serve the same ClusterIP on the shared bridge.
 const upServiceRange = "10.96.0.0/17"
+
+// serviceRange is $SKIFF_SERVICE_CIDR or upServiceRange.
+func serviceRange() string {
+	if v := os.Getenv("SKIFF_SERVICE_CIDR"); v != "" {
+		return v
+	}
+	return upServiceRange
+}
 
 func applyConfig(ctx context.Context, kubeconfigPath, configDir string, out io.Writer) error {
 	if configDir == "" {

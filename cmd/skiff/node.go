@@ -56,6 +56,24 @@ func nodeDir(home string) string       { return filepath.Join(home, "node") }
 func nodePidPath(home string) string   { return filepath.Join(home, "run", NodeComponent+".pid") }
 func nodeReadyPath(home string) string { return filepath.Join(home, "run", NodeComponent+".ready") }
 func nodeLogPath(home string) string   { return cluster.LogPath(home, NodeComponent) }
+func nodePortPath(home string) string  { return filepath.Join(home, "node", "kubelet-port") }
+
+// defaultKubeletPort is the port the node agent used last time (kept, like the control
+// plane's ports, so the Node object stays right), else 10250 (any free port with
+// --random-ports).
+func defaultKubeletPort(random bool) int {
+	if h, err := home(); err == nil {
+		if b, err := os.ReadFile(nodePortPath(h)); err == nil {
+			if p, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && p > 0 {
+				return p
+			}
+		}
+	}
+	if random {
+		return 0
+	}
+	return node.DefaultKubeletPort
+}
 
 // imageStore is the image store of a Skiff home: added images are recorded there, builds
 // are cached in $SKIFF_CACHE/images.
@@ -185,6 +203,7 @@ func nodeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	os.WriteFile(nodeReadyPath(home), []byte(fmt.Sprintf("%d %s\n", a.KubeletPort(), a.ClusterDNS())), 0o644)
+	os.WriteFile(nodePortPath(home), []byte(fmt.Sprintf("%d\n", a.KubeletPort())), 0o644)
 	fmt.Fprintf(stdout, "node %s ready (kubelet API %s:%d, cluster DNS %s)\n", a.Name(), nw.HostIP, a.KubeletPort(), a.ClusterDNS())
 	<-ctx.Done()
 	logger.Info("stopping: terminating pods")

@@ -36,6 +36,7 @@ import (
 
 	"github.com/skiffhq/skiff/pkg/local/cluster"
 	"github.com/skiffhq/skiff/pkg/local/hostnet"
+	"github.com/skiffhq/skiff/pkg/test/harness"
 )
 
 // The test binary doubles as the skiff CLI: tests run it as a separate process, like a
@@ -54,6 +55,14 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "PR_SET_CHILD_SUBREAPER:", err)
 		os.Exit(1)
 	}
+	// A service range of this test binary's own, so the node agents `skiff up` starts here
+	// do not collide with a running `skiff up` or other test binaries on the bridge.
+	r, err := harness.ClaimServiceRange()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("SKIFF_SERVICE_CIDR", r)
 	os.Exit(m.Run())
 }
 

@@ -176,7 +176,7 @@ func start() (*Env, func(keep bool), error) {
 	var progress bytes.Buffer
 	// A service range of its own, so node agents of concurrently running test binaries
 	// (and of `skiff up`) never serve the same ClusterIP on the shared bridge.
-	svcRange, err := serviceRange()
+	svcRange, err := ClaimServiceRange()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -201,10 +201,11 @@ func start() (*Env, func(keep bool), error) {
 	return env, stop, nil
 }
 
-// serviceRange claims 10.96.<n>.0/24 (n from 128) for this process: the slot's lock file
-// stays locked until the process exits, so concurrent test binaries get distinct ranges,
-// and none overlaps `skiff up`'s 10.96.0.0/17.
-func serviceRange() (string, error) {
+// ClaimServiceRange claims 10.96.<n>.0/24 (n from 128) for this process: the slot's lock
+// file stays locked until the process exits, so concurrent test binaries get distinct
+// ranges, and none overlaps `skiff up`'s 10.96.0.0/17. Main uses it for the shared
+// control plane; tests that run `skiff up` themselves pass it as $SKIFF_SERVICE_CIDR.
+func ClaimServiceRange() (string, error) {
 	dir := "/run/lock"
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		dir = os.TempDir()
