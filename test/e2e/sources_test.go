@@ -202,10 +202,15 @@ func TestSources(t *testing.T) {
 	hello := func(msg string) string { return `Hello World Message from received event "` + msg + `"` }
 	// stops deletes a source and checks that the receiver's count of want stays put
 	// once what was in flight at the deletion has landed.
-	stops := func(t *testing.T, ref interface{ GetName() string }, kind, apiVersion, selector, want string) {
+	// podsOf are the source's own Pods (selector "" for none): they are
+	// garbage-collected after the source, so that is waited for (bounded) first.
+	stops := func(t *testing.T, ref interface{ GetName() string }, kind, apiVersion, podsOf, selector, want string) {
 		t.Helper()
 		p.Delete(t, harness.Ref(apiVersion, kind, ns, ref.GetName()))
 		p.WaitFor(t, harness.Ref(apiVersion, kind, ns, ref.GetName()), harness.Gone)
+		if podsOf != "" {
+			waitPodsGone(t, p, ns, podsOf, 90*time.Second)
+		}
 		time.Sleep(3 * time.Second)
 		before := countLines(logsOf(t, p, ns, selector), want)
 		time.Sleep(4 * time.Second)
@@ -227,7 +232,7 @@ func TestSources(t *testing.T) {
 		// kubectl logs -l app=hello-go: one tick a second, so a few in a bounded wait.
 		want := hello("hello, world!")
 		waitLogs(t, p, ns, "app=hello-go", 60*time.Second, "three pings", func(s string) bool { return countLines(s, want) >= 3 })
-		stops(t, objs[0], "PingSource", "sources.knative.dev/v1", "app=hello-go", want)
+		stops(t, objs[0], "PingSource", "sources.knative.dev/v1", "", "app=hello-go", want)
 	})
 
 	t.Run("ApiServerSource", func(t *testing.T) {
@@ -278,7 +283,9 @@ type: Normal
 		want := hello("from the containersource")
 		waitLogs(t, p, ns, "app=hello-go", 90*time.Second, "the containersource's events",
 			func(s string) bool { return countLines(s, want) >= 2 })
-		stops(t, objs[0], "ContainerSource", "sources.knative.dev/v1", "app=hello-go", want)
+		// Its Deployment is owned by the source: the garbage collector removes it.
+		stops(t, objs[0], "ContainerSource", "sources.knative.dev/v1",
+			"sources.knative.dev/containerSource=test-container-source", "app=hello-go", want)
 	})
 
 	t.Run("SinkBinding", func(t *testing.T) {
@@ -299,10 +306,27 @@ type: Normal
 		waitLogs(t, p, ns, "app=hello-go", 90*time.Second, "the bound sender's events",
 			func(s string) bool { return countLines(s, want) >= 2 })
 		// Deleting the binding removes K_SINK again: the new Pods send nothing.
-		stops(t, objs[1], "SinkBinding", "sources.knative.dev/v1", "app=hello-go", want)
+		stops(t, objs[1], "SinkBinding", "sources.knative.dev/v1", "", "app=hello-go", want)
 		env = p.Kubectl(t, "get", "deployment", "bound-sender", "-n", ns, "-o", "jsonpath={.spec.template.spec.containers[0].env}")
 		if strings.Contains(env, "K_SINK") {
 			t.Errorf("bound-sender still has K_SINK after its SinkBinding was deleted: %s", env)
 		}
 	})
+}
+
+// waitPodsGone waits until no Pod of ns matches selector (a Deployment and its Pods
+// going after their owner, through the garbage collector and the node agent).
+func waitPodsGone(t testing.TB, p *platformtest.Platform, ns, selector string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		out, err := p.KubectlErr("get", "pods", "-n", ns, "-l", selector, "-o", "name")
+		if err == nil && strings.TrimSpace(out) == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Pods %s in %s still there after %s (last error: %v):\n%s", selector, ns, timeout, err, out)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
 }

@@ -26,7 +26,9 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -45,6 +47,15 @@ func main() {
 			log.Fatalf("K_CE_OVERRIDES=%q: %v", s, err)
 		}
 	}
+	// As PID 1 of its Pod the sender gets no default SIGTERM handling: exit on it, so
+	// a deleted Pod stops sending at once rather than after its grace period.
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-term
+		log.Print("terminating")
+		os.Exit(0)
+	}()
 	log.Printf("sending %q to K_SINK=%q every second (overrides %v)", msg, sink, overrides.Extensions)
 	data, _ := json.Marshal(map[string]string{"msg": msg})
 	client := &http.Client{Timeout: 5 * time.Second}
