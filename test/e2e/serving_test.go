@@ -304,6 +304,21 @@ func TestServing(t *testing.T) {
 			s := stateOf(t, p, ns, "hello-go-00001")
 			return s.desired >= 1 && s.actual >= 1, s.String()
 		})
+
+		// The gateway is a LoadBalancer Service published as k3s's ServiceLB does: its
+		// status names 127.0.0.1, and its nodePort answers on 127.0.0.1 too.
+		r2 := kubectlGet(t, p, []string{"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"}, "skiff-gateway",
+			"svc", "-n", servingNS)
+		wantCells(t, "svc skiff-gateway", r2, map[string]string{"TYPE": "LoadBalancer", "EXTERNAL-IP": "127.0.0.1"})
+		nodePort := p.Kubectl(t, "get", "svc", "skiff-gateway", "-n", servingNS, "-o", "jsonpath={.spec.ports[?(@.port==80)].nodePort}")
+		if nodePort == "" {
+			t.Fatalf("skiff-gateway has no nodePort for port 80")
+		}
+		viaNodePort := newGateway("http://127.0.0.1:"+nodePort, helloHost, 1).get(context.Background())
+		if viaNodePort.err != nil || viaNodePort.status != 200 || viaNodePort.body != hello+"\n" {
+			t.Errorf("through the nodePort 127.0.0.1:%s = %d %q, %v; want 200 %q", nodePort, viaNodePort.status,
+				viaNodePort.body, viaNodePort.err, hello)
+		}
 	})
 
 	step(t, "4 load: more pods, SKS Serve, pod endpoints, no failed request", func(t *testing.T) {
