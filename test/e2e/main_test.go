@@ -28,10 +28,9 @@ import (
 	"testing"
 
 	"github.com/skiffhq/skiff/pkg/local/platform/platformtest"
-	"github.com/skiffhq/skiff/pkg/test/harness"
 )
 
-func TestMain(m *testing.M) { harness.Main(m, harness.WithSetup(platformtest.Setup)) }
+func TestMain(m *testing.M) { platformtest.Main(m) }
 
 // TestPlatformUp: every component config/ installs is Ready.
 func TestPlatformUp(t *testing.T) {

@@ -125,14 +125,14 @@ func run(settle time.Duration, keep bool) error {
 	fmt.Printf("  resume after skiff down: %6.1f s  (etcd data kept, images cached)\n", resume.Seconds())
 	fmt.Printf("  skiff down:              %6.1f s\n", down.Seconds())
 	fmt.Printf("== memory after %s idle (RSS counts shared pages per process; PSS shares them out)\n", settle)
-	fmt.Printf("  %-44s %9s %9s\n", "", "RSS", "PSS")
+	fmt.Printf("  %-48s %9s %9s\n", "", "RSS", "PSS")
 	var rss, pss int64
 	for _, g := range mem {
-		fmt.Printf("  %-44s %6d MiB %6d MiB\n", g.name, g.rss>>20, g.pss>>20)
+		fmt.Printf("  %-48s %6d MiB %6d MiB\n", g.name, g.rss>>20, g.pss>>20)
 		rss += g.rss
 		pss += g.pss
 	}
-	fmt.Printf("  %-44s %6d MiB %6d MiB\n", "total", rss>>20, pss>>20)
+	fmt.Printf("  %-48s %6d MiB %6d MiB\n", "total", rss>>20, pss>>20)
 	fmt.Println("  (DESIGN.md §1: the control plane alone idles near 0.5 GB RSS)")
 	return nil
 }

@@ -18,7 +18,7 @@ limitations under the License.
 // control plane of package harness, a node agent that publishes LoadBalancer Services on
 // 127.0.0.1, and config/ installed and Ready — exactly what `skiff up` brings up:
 //
-//	func TestMain(m *testing.M) { harness.Main(m, harness.WithSetup(platformtest.Setup)) }
+//	func TestMain(m *testing.M) { platformtest.Main(m) }
 //
 //	func TestX(t *testing.T) {
 //		p := platformtest.Get(t)
@@ -78,11 +78,24 @@ type Platform struct {
 
 var shared *Platform
 
+// errNotRoot says why the platform needs root.
+var errNotRoot = errors.New("the e2e tests need root: the node agent runs each Pod in its own network, mount and PID " +
+	"namespaces on the skiff0 bridge (run them as root, e.g. sudo -E go test ./test/e2e/)")
+
+// Main is harness.Main with Setup, after checking for root first (without root the
+// control plane cannot even create its bridge; this says why in one line).
+func Main(m *testing.M) {
+	if os.Geteuid() != 0 {
+		fmt.Fprintf(os.Stderr, "platformtest: %v\n", errNotRoot)
+		os.Exit(1)
+	}
+	harness.Main(m, harness.WithSetup(Setup))
+}
+
 // Setup starts the node agent and installs config/ (a harness.WithSetup function).
 func Setup(env *harness.Env) (func(), error) {
 	if os.Geteuid() != 0 {
-		return nil, errors.New("the e2e tests need root: the node agent runs each Pod in its own network, mount and PID " +
-			"namespaces (run them as root, e.g. sudo -E go test ./test/e2e/)")
+		return nil, errNotRoot
 	}
 	if env.Root == "" {
 		return nil, errors.New("cannot find the Skiff source tree (config/, ko:// images): run from the checkout or set SKIFF_SOURCE")
