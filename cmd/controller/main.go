@@ -37,6 +37,13 @@ import (
 	"github.com/skiffhq/skiff/pkg/reconciler/service"
 )
 
+// The client's rate limits unless flags or the environment set them: what
+// Skiff's other clients of the local apiserver use (cluster.RESTConfigFromKubeconfig).
+const (
+	clientQPS   = 200
+	clientBurst = 400
+)
+
 var ctors = []injection.ControllerConstructor{
 	configuration.NewController,
 	labeler.NewController,
@@ -56,6 +63,18 @@ func main() {
 
 	// This parses flags, so the flag above is set once it returns.
 	cfg := injection.ParseAndGetRESTConfigOrDie()
+
+	// sharedmain's default client limits, 5 QPS and burst 10 per reconciler
+	// (35/70 here), leave a burst of Services waiting on the client's own
+	// rate limiter: each costs ~30 API calls, and 500 took 280 s instead of
+	// 170 s (hack/bench/serving-scale). --kube-api-qps/--kube-api-burst and
+	// KUBE_API_QPS/KUBE_API_BURST still win.
+	if cfg.QPS == 0 {
+		cfg.QPS = clientQPS
+	}
+	if cfg.Burst == 0 {
+		cfg.Burst = clientBurst
+	}
 
 	sharedmain.MainWithConfig(ctx, "controller", cfg, ctors...)
 }
