@@ -32,6 +32,7 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -60,6 +61,9 @@ spec:
     metadata:%s
       labels: {bench: e2e}
     spec:
+      # Unlimited, as the seed's service.yaml (the e2e tests default it to 1 through
+      # config-defaults, with which one request asks for two pods).
+      containerConcurrency: 0
       containers:
       - image: dev.local/hello-go:serving
 `, name, ann)
@@ -140,11 +144,15 @@ func BenchmarkColdStart(b *testing.B) {
 			return s.actual == 0 && s.mode == "Proxy" && s.endpointsAreActivators(), s.String()
 		})
 		gw := newGateway(p.GatewayURL, fmt.Sprintf("%s.%s.example.com", name, ns), 1)
+		sent := time.Now()
 		r := gw.get(context.Background())
 		if r.err != nil || r.status != 200 || r.body != hello+"\n" {
 			b.Fatalf("cold request to %s = %d %q, %v", name, r.status, r.body, r.err)
 		}
 		took = append(took, r.firstByte)
+		if r.firstByte > slowColdStart {
+			fmt.Fprintf(os.Stdout, "slow cold start of %s (%.0f ms); its timeline:\n%s", rev, ms(r.firstByte), timeline(b, p, ns, rev, sent))
+		}
 		p.KubectlErr("delete", "ksvc", name, "-n", ns, "--wait=false")
 	}
 	report(b, "cold start request → first byte", took, 0.99, "goal ≤300 ms p50, ≤600 ms p99; upstream 2–4 s typical")
@@ -178,4 +186,59 @@ func applyEventually(b *testing.B, p *platformtest.Platform, ns, manifests strin
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+}
+
+// slowColdStart is the first-byte time from which a cold start's timeline is printed.
+const slowColdStart = 2 * time.Second
+
+// timeline lists, relative to the request, what happened to a revision's first pod and
+// the events of its namespace (seconds: Kubernetes timestamps have no finer grain).
+func timeline(b *testing.B, p *platformtest.Platform, ns, rev string, sent time.Time) string {
+	var sb strings.Builder
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	rel := func(t metav1.Time) string { return fmt.Sprintf("%+.0fs", t.Sub(sent.Truncate(time.Second)).Seconds()) }
+	pods, err := p.Kube.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "serving.knative.dev/revision=" + rev})
+	if err == nil {
+		for _, pod := range pods.Items {
+			fmt.Fprintf(&sb, "  pod %s created %s", pod.Name, rel(pod.CreationTimestamp))
+			for _, c := range pod.Status.Conditions {
+				fmt.Fprintf(&sb, ", %s %s", c.Type, rel(c.LastTransitionTime))
+			}
+			sb.WriteString("\n")
+		}
+	}
+	evs, err := p.Kube.CoreV1().Events(ns).List(ctx, metav1.ListOptions{})
+	if err == nil {
+		// The scheduler writes events.k8s.io events: EventTime, no LastTimestamp.
+		at := func(e corev1.Event) metav1.Time {
+			if e.LastTimestamp.IsZero() {
+				return metav1.NewTime(e.EventTime.Time)
+			}
+			return e.LastTimestamp
+		}
+		sort.Slice(evs.Items, func(i, j int) bool { return at(evs.Items[i]).Time.Before(at(evs.Items[j]).Time) })
+		for _, e := range evs.Items {
+			if strings.HasPrefix(e.InvolvedObject.Name, rev) && !at(e).Time.Before(sent.Add(-time.Second)) {
+				fmt.Fprintf(&sb, "  event %s %s/%s %s: %s\n", rel(at(e)), e.InvolvedObject.Kind, e.InvolvedObject.Name,
+					e.Reason, e.Message)
+			}
+		}
+	}
+	for _, d := range []string{"activator", "autoscaler"} {
+		logs, _ := p.KubectlErr("logs", "-n", servingNS, "deploy/"+d, "--since=60s")
+		for _, l := range strings.Split(logs, "\n") {
+			if strings.Contains(l, rev) && (strings.Contains(l, "error") || strings.Contains(l, "rror") || strings.Contains(l, "WARN")) {
+				fmt.Fprintf(&sb, "  %s: %s\n", d, clipLine(l))
+			}
+		}
+	}
+	return sb.String()
+}
+
+func clipLine(s string) string {
+	if len(s) > 300 {
+		return s[:300] + " …"
+	}
+	return s
 }
