@@ -433,12 +433,19 @@ func nodeCapacity(podCIDR *net.IPNet) corev1.ResourceList {
 		pods = 250
 	}
 	return corev1.ResourceList{
-		corev1.ResourceCPU:              *resource.NewQuantity(int64(runtime.NumCPU()), resource.DecimalSI),
+		// CPU is overcommitted: the agent enforces no CPU limits, and Skiff's
+		// own components request ~1.5 cores, which on a 2-core machine left
+		// room for only ~20 app Pods and made the scheduler hold cold starts
+		// with "Insufficient cpu".
+		corev1.ResourceCPU:              *resource.NewQuantity(int64(runtime.NumCPU())*cpuOvercommit, resource.DecimalSI),
 		corev1.ResourceMemory:           *resource.NewQuantity(mem, resource.BinarySI),
 		corev1.ResourceEphemeralStorage: *resource.NewQuantity(disk, resource.BinarySI),
 		corev1.ResourcePods:             *resource.NewQuantity(pods, resource.DecimalSI),
 	}
 }
+
+// cpuOvercommit multiplies the machine's cores in the Node's capacity.
+const cpuOvercommit = 8
 
 func (a *Agent) nodeConditions(now metav1.Time, prev []corev1.NodeCondition) []corev1.NodeCondition {
 	want := []corev1.NodeCondition{
