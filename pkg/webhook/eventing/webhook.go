@@ -29,6 +29,7 @@ import (
 	"knative.dev/pkg/leaderelection"
 	"knative.dev/pkg/logging"
 	"knative.dev/pkg/metrics"
+	tracingconfig "knative.dev/pkg/tracing/config"
 	"knative.dev/pkg/webhook/configmaps"
 	"knative.dev/pkg/webhook/resourcesemantics"
 	"knative.dev/pkg/webhook/resourcesemantics/defaulting"
@@ -112,4 +113,5 @@ var ConfigConstructors = configmap.Constructors{
 	logging.ConfigMapName():                   logging.NewConfigFromConfigMap,
 	leaderelection.ConfigMapName():            leaderelection.NewConfigFromConfigMap,
 	metrics.ConfigMapName():                   metrics.NewObservabilityConfigFromConfigMap,
+	tracingconfig.ConfigName:                  tracingconfig.NewTracingConfigFromConfigMap,
 }
