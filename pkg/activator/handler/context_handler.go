@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"go.uber.org/zap"
 	k8serrors "k8s.io/apimachinery/pkg/api/errors"
@@ -32,6 +33,7 @@ import (
 
 	"github.com/skiffhq/skiff/pkg/activator"
 	activatorconfig "github.com/skiffhq/skiff/pkg/activator/config"
+	servingv1 "github.com/skiffhq/skiff/pkg/apis/serving/v1"
 	revisioninformer "github.com/skiffhq/skiff/pkg/client/injection/informers/serving/v1/revision"
 	servinglisters "github.com/skiffhq/skiff/pkg/client/listers/serving/v1"
 )
@@ -51,14 +53,24 @@ func NewContextHandler(ctx context.Context, next http.Handler, store *activatorc
 		revisionLister: revisioninformer.Get(ctx).Lister(),
 		logger:         logging.FromContext(ctx),
 		store:          store,
+		appearTimeout:  revisionAppearTimeout,
 	}
 }
+
+// revisionAppearTimeout bounds how long a request for a revision the
+// activator's informer does not know yet waits for it to show up before
+// it gets 404. The route can be programmed (and a request arrive) a few
+// milliseconds before the Revision's add event reaches this informer; a
+// 404 then would be a spurious failure of a brand-new revision's first
+// request. A revision that really does not exist costs one second.
+const revisionAppearTimeout = time.Second
 
 type contextHandler struct {
 	revisionLister servinglisters.RevisionLister
 	logger         *zap.SugaredLogger
 	nextHandler    http.Handler
 	store          *activatorconfig.Store
+	appearTimeout  time.Duration
 }
 
 func (h *contextHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -78,10 +90,18 @@ func (h *contextHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	revID := types.NamespacedName{Namespace: namespace, Name: name}
 	revision, err := h.revisionLister.Revisions(namespace).Get(name)
+	if k8serrors.IsNotFound(err) {
+		revision, err = h.awaitRevision(r.Context(), namespace, name)
+	}
 	if err != nil {
 		if k8serrors.IsNotFound(err) {
 			http.Error(w, fmt.Sprintf("revision %s not found (from the %s and %s headers)",
 				revID, activator.RevisionHeaderNamespace, activator.RevisionHeaderName), http.StatusNotFound)
+			return
+		}
+		if r.Context().Err() != nil {
+			// The client went away while the revision was awaited; nobody reads this.
+			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
 		h.logger.Errorw("Error while getting revision", zap.String(logkey.Key, revID.String()), zap.Error(err))
@@ -92,6 +112,29 @@ func (h *contextHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := WithRevisionAndID(r.Context(), revision, revID)
 	ctx = h.store.ToContext(ctx)
 	h.nextHandler.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// awaitRevision polls the lister for a revision it did not have, for up to
+// appearTimeout or until the client goes away, and returns the lister's
+// last answer.
+func (h *contextHandler) awaitRevision(ctx context.Context, namespace, name string) (*servingv1.Revision, error) {
+	const interval = 10 * time.Millisecond
+	deadline := time.NewTimer(h.appearTimeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-deadline.C:
+			return h.revisionLister.Revisions(namespace).Get(name)
+		case <-tick.C:
+			if rev, err := h.revisionLister.Revisions(namespace).Get(name); !k8serrors.IsNotFound(err) {
+				return rev, err
+			}
+		}
+	}
 }
 
 // validateRevisionHeaders returns why the revision headers are unusable, or

@@ -143,6 +143,14 @@ func withAvailable(status corev1.ConditionStatus) deploymentOption {
 	}
 }
 
+func withGenerations(generation, observed int64) deploymentOption {
+	return func(d *appsv1.Deployment) { d.Generation, d.Status.ObservedGeneration = generation, observed }
+}
+
+func withDeployedProgressing(s *sourcesv1.PingSource) {
+	s.Status.PropagateDeploymentAvailability(adapterDeployment(withAvailable(corev1.ConditionTrue), withGenerations(2, 1)))
+}
+
 func withDeployedFalse(s *sourcesv1.PingSource) {
 	s.Status.PropagateDeploymentAvailability(adapterDeployment(withAvailable(corev1.ConditionFalse)))
 }
@@ -216,6 +224,16 @@ func TestReconcile(t *testing.T) {
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{{
 			Object: reconciled(WithPingSourceDeploymentUnavailable(resources.MTAdapterName), WithPingSourceCloudEventAttributes),
+		}},
+	}, {
+		// The Deployment controller has not seen the latest spec: its
+		// Available=True is about the previous one, so Ready waits.
+		Name: "adapter rollout not yet observed",
+		Key:  key,
+		Objects: []runtime.Object{source(), sink(),
+			adapterDeployment(withAvailable(corev1.ConditionTrue), withGenerations(2, 1))},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{{
+			Object: reconciled(withDeployedProgressing, WithPingSourceCloudEventAttributes),
 		}},
 	}, {
 		Name: "adapter environment drift is repaired",

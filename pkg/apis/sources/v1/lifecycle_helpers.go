@@ -28,6 +28,15 @@ import (
 // message; a Deployment without that condition yet (or no Deployment at all)
 // is Unknown with reason DeploymentUnavailable, as upstream reports it.
 func propagateDeploymentAvailability(m apis.ConditionManager, t apis.ConditionType, d *appsv1.Deployment) {
+	// A Deployment whose controller has not yet seen its latest spec reports
+	// the availability of the previous one: right after the PingSource
+	// reconciler scales the shared adapter up from zero it still says
+	// Available=True (zero of zero replicas), which would make the source
+	// Ready until the Deployment controller catches up and takes it back.
+	if d != nil && d.Generation > d.Status.ObservedGeneration {
+		m.MarkUnknown(t, "DeploymentProgressing", "The Deployment '%s' has not yet observed generation %d.", d.Name, d.Generation)
+		return
+	}
 	if d != nil {
 		for _, cond := range d.Status.Conditions {
 			if cond.Type != appsv1.DeploymentAvailable {

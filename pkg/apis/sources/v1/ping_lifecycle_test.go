@@ -115,6 +115,17 @@ func TestPingSourceStatusTransitions(t *testing.T) {
 		},
 		want: want{ready: condUnknownWith("DeploymentUnavailable"), sink: condUnknown, deployed: condUnknownWith("DeploymentUnavailable"), oidc: condUnknown},
 	}, {
+		name: "deployment spec not yet observed",
+		mark: func(s *PingSourceStatus) {
+			s.InitializeConditions()
+			s.MarkSink(sinkAddr(url))
+			s.MarkOIDCIdentityCreatedSucceeded()
+			d := deployment(corev1.ConditionTrue) // 0 of 0 replicas, before the scale-up is seen
+			d.Generation, d.Status.ObservedGeneration = 2, 1
+			s.PropagateDeploymentAvailability(d)
+		},
+		want: want{ready: condUnknownWith("DeploymentProgressing"), sink: condTrue, deployed: condUnknownWith("DeploymentProgressing"), oidc: condTrue},
+	}, {
 		name: "oidc identity failed",
 		mark: func(s *PingSourceStatus) {
 			s.InitializeConditions()
