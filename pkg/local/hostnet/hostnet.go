@@ -31,6 +31,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/skiffhq/skiff/pkg/local/netlink"
 )
 
 const (
@@ -126,12 +128,12 @@ func Ensure(cfg Config) (*Network, error) {
 }
 
 func ensure(nw *Network) error {
-	var conn *nlConn
-	dial := func() (*nlConn, error) {
+	var conn *netlink.Conn
+	dial := func() (*netlink.Conn, error) {
 		if conn != nil {
 			return conn, nil
 		}
-		c, err := dialNetlink()
+		c, err := netlink.Dial()
 		conn = c
 		return c, err
 	}
@@ -147,7 +149,7 @@ func ensure(nw *Network) error {
 		if derr != nil {
 			return derr
 		}
-		if err := c.addBridge(nw.Bridge); err != nil && !errors.Is(err, syscall.EEXIST) {
+		if err := c.AddBridge(nw.Bridge); err != nil && !errors.Is(err, syscall.EEXIST) {
 			return fmt.Errorf("creating bridge %s: %w", nw.Bridge, err)
 		}
 		if ifc, err = net.InterfaceByName(nw.Bridge); err != nil {
@@ -167,7 +169,7 @@ func ensure(nw *Network) error {
 			return err
 		}
 		ones, _ := nw.PodCIDR.Mask.Size()
-		if err := c.addAddr(ifc.Index, nw.HostIP, ones); err != nil && !errors.Is(err, syscall.EEXIST) {
+		if err := c.AddAddr(ifc.Index, nw.HostIP, ones, 0); err != nil && !errors.Is(err, syscall.EEXIST) {
 			return fmt.Errorf("adding %s/%d to %s: %w", nw.HostIP, ones, nw.Bridge, err)
 		}
 	}
@@ -177,12 +179,12 @@ func ensure(nw *Network) error {
 		if err != nil {
 			return err
 		}
-		if err := c.setUp(ifc.Index); err != nil {
+		if err := c.SetUp(ifc.Index); err != nil {
 			return fmt.Errorf("setting %s up: %w", nw.Bridge, err)
 		}
 	}
 
-	rt, err := findRoute(nw.ServiceCIDR)
+	rt, err := netlink.FindRoute(nw.ServiceCIDR)
 	if err != nil {
 		return err
 	}
@@ -192,7 +194,7 @@ func ensure(nw *Network) error {
 		if err != nil {
 			return err
 		}
-		if err := c.addBlackhole(nw.ServiceCIDR); err != nil && !errors.Is(err, syscall.EEXIST) {
+		if err := c.AddBlackhole(nw.ServiceCIDR); err != nil && !errors.Is(err, syscall.EEXIST) {
 			return fmt.Errorf("adding blackhole route for %s: %w", nw.ServiceCIDR, err)
 		}
 	case rt.Type != unix.RTN_BLACKHOLE:
@@ -242,15 +244,15 @@ func Remove(cfg Config) error {
 	}
 	defer unlock()
 
-	c, err := dialNetlink()
+	c, err := netlink.Dial()
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if rt, err := findRoute(nw.ServiceCIDR); err != nil {
+	if rt, err := netlink.FindRoute(nw.ServiceCIDR); err != nil {
 		return err
 	} else if rt != nil && rt.Type == unix.RTN_BLACKHOLE {
-		if err := c.delBlackhole(nw.ServiceCIDR); err != nil && !errors.Is(err, syscall.ESRCH) {
+		if err := c.DelBlackhole(nw.ServiceCIDR); err != nil && !errors.Is(err, syscall.ESRCH) {
 			return fmt.Errorf("deleting blackhole route %s: %w", nw.ServiceCIDR, err)
 		}
 	}
@@ -261,7 +263,7 @@ func Remove(cfg Config) error {
 	if !isBridge(nw.Bridge) {
 		return fmt.Errorf("interface %s is not a bridge; leaving it alone", nw.Bridge)
 	}
-	if err := c.delLink(ifc.Index); err != nil && !errors.Is(err, syscall.ENODEV) {
+	if err := c.DelLink(ifc.Index); err != nil && !errors.Is(err, syscall.ENODEV) {
 		return fmt.Errorf("deleting bridge %s: %w", nw.Bridge, err)
 	}
 	return nil

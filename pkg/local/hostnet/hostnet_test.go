@@ -29,6 +29,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/skiffhq/skiff/pkg/local/netlink"
 )
 
 func TestParse(t *testing.T) {
@@ -137,7 +139,7 @@ func TestEnsureIdempotentAndRemove(t *testing.T) {
 	if len(v4) != 1 || v4[0] != cfg.HostCIDR {
 		t.Errorf("bridge IPv4 addresses = %v, want exactly [%s]", v4, cfg.HostCIDR)
 	}
-	rt, err := findRoute(nw.ServiceCIDR)
+	rt, err := netlink.FindRoute(nw.ServiceCIDR)
 	if err != nil || rt == nil || rt.Type != unix.RTN_BLACKHOLE {
 		t.Fatalf("service route = %+v, %v; want a blackhole", rt, err)
 	}
@@ -165,7 +167,7 @@ func TestEnsureIdempotentAndRemove(t *testing.T) {
 	if _, err := net.InterfaceByName(cfg.Bridge); err == nil {
 		t.Error("bridge still exists after Remove")
 	}
-	if rt, _ := findRoute(nw.ServiceCIDR); rt != nil {
+	if rt, _ := netlink.FindRoute(nw.ServiceCIDR); rt != nil {
 		t.Error("blackhole route still exists after Remove")
 	}
 	if err := Remove(cfg); err != nil {
@@ -181,18 +183,17 @@ func TestEnsureRejectsForeignRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	// An unreachable route (not a blackhole) for the service range: someone else's.
-	c, err := dialNetlink()
+	c, err := netlink.Dial()
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg := blackholeMsg(nw.ServiceCIDR)
-	msg[7] = unix.RTN_UNREACHABLE   // RtMsg.Type
-	c.do(unix.RTM_DELROUTE, 0, msg) // left over from an interrupted run, if any
-	if err := c.do(unix.RTM_NEWROUTE, unix.NLM_F_CREATE|unix.NLM_F_EXCL, msg); err != nil {
+	msg := netlink.RouteMsg(nw.ServiceCIDR, unix.RTN_UNREACHABLE)
+	c.Do(unix.RTM_DELROUTE, 0, msg) // left over from an interrupted run, if any
+	if err := c.Do(unix.RTM_NEWROUTE, unix.NLM_F_CREATE|unix.NLM_F_EXCL, msg); err != nil {
 		t.Fatal("adding unreachable route:", err)
 	}
 	t.Cleanup(func() {
-		c.do(unix.RTM_DELROUTE, 0, msg)
+		c.Do(unix.RTM_DELROUTE, 0, msg)
 		c.Close()
 	})
 

@@ -22,6 +22,8 @@ import (
 	"net"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/skiffhq/skiff/pkg/local/netlink"
 )
 
 // AddHostAddress puts ip/32 on the interface ifname in the caller's namespace, without a
@@ -33,12 +35,12 @@ func AddHostAddress(ifname string, ip net.IP) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("interface %s: %w", ifname, err)
 	}
-	c, err := dialNetlink()
+	c, err := netlink.Dial()
 	if err != nil {
 		return false, err
 	}
 	defer c.Close()
-	err = c.addAddr(ifc.Index, ip, 32, unix.IFA_F_NOPREFIXROUTE)
+	err = c.AddAddr(ifc.Index, ip, 32, unix.IFA_F_NOPREFIXROUTE)
 	if errors.Is(err, unix.EEXIST) {
 		return false, nil
 	}
@@ -54,12 +56,12 @@ func DelHostAddress(ifname string, ip net.IP) error {
 	if err != nil {
 		return nil
 	}
-	c, err := dialNetlink()
+	c, err := netlink.Dial()
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	err = c.delAddr(ifc.Index, ip, 32)
+	err = c.DelAddr(ifc.Index, ip, 32)
 	if err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) && !errors.Is(err, unix.ENODEV) {
 		return fmt.Errorf("removing %s/32 from %s: %w", ip, ifname, err)
 	}

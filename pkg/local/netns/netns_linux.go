@@ -29,6 +29,8 @@ import (
 	"runtime"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/skiffhq/skiff/pkg/local/netlink"
 )
 
 // DefaultRunDir holds namespaces and IPAM state. It is machine-wide on purpose: every
@@ -122,13 +124,13 @@ func Create(path string) (retErr error) {
 }
 
 func setLoopbackUp() error {
-	c, err := dialNetlink()
+	c, err := netlink.Dial()
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	// In a new namespace loopback is always index 1.
-	if err := c.setUp(1); err != nil {
+	if err := c.SetUp(1); err != nil {
 		return fmt.Errorf("setting lo up: %w", err)
 	}
 	return nil

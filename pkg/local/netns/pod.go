@@ -24,6 +24,8 @@ import (
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/skiffhq/skiff/pkg/local/netlink"
 )
 
 // Config describes where pod networks attach.
@@ -124,20 +126,20 @@ func (m *Manager) Setup(id, name string, preferred net.IP) (_ *Pod, retErr error
 		}
 	}()
 
-	c, err := dialNetlink()
+	c, err := netlink.Dial()
 	if err != nil {
 		return nil, err
 	}
 	defer c.Close()
 	// A leftover port with this name belongs to a dead pod that held the address.
 	if old, err := net.InterfaceByName(p.HostVeth); err == nil {
-		c.delLink(old.Index)
+		c.DelLink(old.Index)
 	}
 	ns, err := os.Open(p.NetNS)
 	if err != nil {
 		return nil, err
 	}
-	err = c.addVeth(p.HostVeth, br.Index, br.MTU, "eth0", int(ns.Fd()))
+	err = c.AddVeth(p.HostVeth, br.Index, br.MTU, "eth0", int(ns.Fd()))
 	ns.Close()
 	if err != nil {
 		return nil, wrapPerm(fmt.Errorf("creating veth pair %s/eth0: %w", p.HostVeth, err))
@@ -146,12 +148,12 @@ func (m *Manager) Setup(id, name string, preferred net.IP) (_ *Pod, retErr error
 	if err != nil {
 		return nil, fmt.Errorf("looking up %s: %w", p.HostVeth, err)
 	}
-	if err := c.setUp(hv.Index); err != nil {
+	if err := c.SetUp(hv.Index); err != nil {
 		return nil, fmt.Errorf("setting %s up: %w", p.HostVeth, err)
 	}
 	ones, _ := m.cfg.PodCIDR.Mask.Size()
 	err = Do(p.NetNS, func() error {
-		nc, err := dialNetlink()
+		nc, err := netlink.Dial()
 		if err != nil {
 			return err
 		}
@@ -160,13 +162,13 @@ func (m *Manager) Setup(id, name string, preferred net.IP) (_ *Pod, retErr error
 		if err != nil {
 			return fmt.Errorf("looking up eth0: %w", err)
 		}
-		if err := nc.addAddr(eth.Index, ip, ones, 0); err != nil {
+		if err := nc.AddAddr(eth.Index, ip, ones, 0); err != nil {
 			return fmt.Errorf("adding %s/%d to eth0: %w", ip, ones, err)
 		}
-		if err := nc.setUp(eth.Index); err != nil {
+		if err := nc.SetUp(eth.Index); err != nil {
 			return fmt.Errorf("setting eth0 up: %w", err)
 		}
-		if err := nc.addDefaultRoute(eth.Index, m.cfg.Gateway); err != nil {
+		if err := nc.AddDefaultRoute(eth.Index, m.cfg.Gateway); err != nil {
 			return fmt.Errorf("adding default route via %s: %w", m.cfg.Gateway, err)
 		}
 		return nil
@@ -182,9 +184,9 @@ func (m *Manager) Setup(id, name string, preferred net.IP) (_ *Pod, retErr error
 func (m *Manager) teardown(ip net.IP, nsPath string) error {
 	var errs []error
 	if ifc, err := net.InterfaceByName(HostVethName(ip)); err == nil {
-		c, err := dialNetlink()
+		c, err := netlink.Dial()
 		if err == nil {
-			if err := c.delLink(ifc.Index); err != nil && !errors.Is(err, unix.ENODEV) {
+			if err := c.DelLink(ifc.Index); err != nil && !errors.Is(err, unix.ENODEV) {
 				errs = append(errs, fmt.Errorf("deleting %s: %w", ifc.Name, err))
 			}
 			c.Close()
